@@ -1,0 +1,122 @@
+// R2, R16, R17: a collection run, stored a page at a time; each page is one transaction, so a process
+// killed mid-run leaves no half page. The background runner and the connectors come with their issue.
+import type { Desk } from '../context.js';
+import type { CollectionRunRecord } from '../ports.js';
+import { validateCollection } from '../rules/collection.js';
+import type { Actor } from '../types.js';
+import { requireRole } from './actors.js';
+import { type CollectedClaim, type IncomingOrder, storeCollectedClaims, storeOrders } from './intake.js';
+
+export async function startCollection(
+  desk: Desk,
+  actor: Actor,
+  request: { accountIds: number[]; from: string; to: string },
+): Promise<number> {
+  requireRole(actor, 'operator');
+  const accountIds = [...new Set(request.accountIds)];
+  return desk.store.transaction(async (tx) => {
+    validateCollection(await tx.catalog.accounts(), { ...request, accountIds });
+    const runId = await tx.collections.createRun({
+      startedBy: actor.id,
+      source: actor.source,
+      periodFrom: request.from,
+      periodTo: request.to,
+      accountIds,
+    });
+    await tx.audit.append({
+      actor: actor.id,
+      source: actor.source,
+      action: 'collect',
+      detail: { runId, accountIds, from: request.from, to: request.to },
+    });
+    return runId;
+  });
+}
+
+export interface CollectedPage {
+  orders: IncomingOrder[];
+  claims: CollectedClaim[];
+  /** Where the next page starts, kept so a run can resume. */
+  cursor: string | null;
+}
+
+/** One page in one transaction: orders (deduplicated, matched, gifts) and claims, and the tally. */
+export async function storeCollectedPage(
+  desk: Desk,
+  actor: Actor,
+  runId: number,
+  accountId: number,
+  page: CollectedPage,
+) {
+  return desk.store.transaction(async (tx) => {
+    const stored = await storeOrders(
+      tx,
+      actor,
+      page.orders.map((o) => ({ ...o, accountId })),
+      { source: 'api', collectionRunId: runId },
+      desk.now(),
+    );
+    const claims = await storeCollectedClaims(tx, actor, page.claims);
+    await tx.collections.recordPage(
+      runId,
+      accountId,
+      {
+        fetched: page.orders.length,
+        created: stored.created.length - stored.unmatched.length,
+        duplicates: stored.duplicates,
+        unmatched: stored.unmatched.length,
+        claims: claims.stored,
+      },
+      page.cursor,
+    );
+    if (stored.created.length) {
+      await tx.audit.append({
+        actor: actor.id,
+        source: actor.source,
+        action: 'collected',
+        serials: stored.created,
+        detail: { runId, accountId },
+      });
+    }
+    return { ...stored, claims: claims.stored };
+  });
+}
+
+export async function finishCollectionAccount(
+  desk: Desk,
+  runId: number,
+  accountId: number,
+  failure: string | null,
+): Promise<void> {
+  await desk.store.transaction((tx) =>
+    tx.collections.finishAccount(runId, accountId, failure ? 'failed' : 'done', failure),
+  );
+}
+
+/** Ends a run: `done` when any account succeeded, else `failed`. */
+export async function finishCollection(desk: Desk, runId: number): Promise<CollectionRunRecord> {
+  return desk.store.transaction(async (tx) => {
+    const run = (await tx.collections.get(runId))!;
+    const status = run.accounts.some((a) => a.status !== 'failed') ? 'done' : 'failed';
+    await tx.collections.finishRun(runId, status);
+    return (await tx.collections.get(runId))!;
+  });
+}
+
+/** At start: runs a killed process left as `running` are `interrupted`. */
+export async function markInterruptedRuns(desk: Desk): Promise<number[]> {
+  return desk.store.transaction(async (tx) => {
+    const ids = await tx.collections.running();
+    for (const id of ids) await tx.collections.finishRun(id, 'interrupted');
+    return ids;
+  });
+}
+
+export async function collectionHistory(
+  desk: Desk,
+  actor: Actor,
+  limit = 20,
+): Promise<CollectionRunRecord[]> {
+  requireRole(actor, 'viewer');
+  return desk.store.transaction((tx) => tx.collections.list(Math.min(Math.max(limit, 1), 100)));
+}

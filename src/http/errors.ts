@@ -1,0 +1,61 @@
+// Every failure leaves as {error: {code, message}} with the right status, in the caller's language.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { type DomainErrorCode, isDomainError } from '../domain/errors.js';
+import { type ErrorCode, type Locale, errorText, pickLocale } from '../i18n/catalog.js';
+
+const STATUS: Record<DomainErrorCode, number> = {
+  VALIDATION: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  APPROVAL_SELF: 403,
+  APPROVAL_DECIDED: 409,
+  APPROVAL_EXPIRED: 410,
+  ACCOUNT_NOT_ELIGIBLE: 422,
+  PERIOD_TOO_LONG: 422,
+  NO_ACCOUNT: 400,
+  PREVIEW_NOT_OPEN: 409,
+  SECRET_KEY_MISSING: 503,
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    locale: Locale;
+  }
+}
+
+export function localeOf(request: FastifyRequest, fallback: Locale): Locale {
+  return pickLocale(request.headers['accept-language'], fallback);
+}
+
+export function sendError(
+  reply: FastifyReply,
+  status: number,
+  code: ErrorCode,
+  locale: Locale,
+  params: Record<string, string | number> = {},
+) {
+  return reply.status(status).send({ error: { code, message: errorText(code, locale, params) } });
+}
+
+export function errorHandler(fallback: Locale) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const locale = request.locale ?? localeOf(request, fallback);
+    if (isDomainError(error)) return sendError(reply, STATUS[error.code], error.code, locale, error.params);
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const detail = error.validation
+        .map(
+          (v) =>
+            `${v.instancePath.replace(/^\//, '').replace(/\//g, '.') || error.validationContext}: ${v.message}`,
+        )
+        .join('; ');
+      return sendError(reply, 400, 'BAD_REQUEST', locale, { detail });
+    }
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendError(reply, error.statusCode, 'BAD_REQUEST', locale, { detail: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return sendError(reply, 500, 'INTERNAL', locale);
+  };
+}

@@ -1,0 +1,166 @@
+// The composition root: config → storage → domain → adapters → start.
+import 'dotenv/config';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import type { Desk } from './domain/context.js';
+import { markInterruptedRuns } from './domain/services/collection.js';
+import { buildServer } from './http/server.js';
+import { hasAnyChannel, seedDemo } from './seed/demo.js';
+import { type Database, openPglite, openPostgres } from './storage/db.js';
+import { deskStore } from './storage/desk-store.js';
+import { secretBox } from './storage/secret-box.js';
+
+/** A secret kept in DATA_DIR for the embedded default: made once, then read back. */
+function keptSecret(dataDir: string, file: string, make: () => string): string {
+  const path = join(dataDir, file);
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const value = make();
+  writeFileSync(path, `${value}\n`, { mode: 0o600 });
+  return value;
+}
+
+export interface Started {
+  config: Config;
+  database: Database;
+  desk: Desk;
+  url: string;
+  apiToken: string | null;
+  stop(): Promise<void>;
+}
+
+export async function start(config: Config): Promise<Started> {
+  const embedded = !config.DATABASE_URL;
+  const dataDir = resolve(config.DATA_DIR);
+  if (embedded) mkdirSync(dataDir, { recursive: true });
+  const database = embedded
+    ? await openPglite(join(dataDir, 'pglite'))
+    : await openPostgres(config.DATABASE_URL!);
+
+  const apiToken =
+    config.API_TOKEN ??
+    (embedded ? keptSecret(dataDir, 'api-token', () => randomBytes(24).toString('base64url')) : null);
+  const secretKey =
+    config.ORDERMATE_SECRET_KEY ??
+    (embedded ? keptSecret(dataDir, 'secret-key', () => randomBytes(32).toString('hex')) : null);
+
+  const desk: Desk = {
+    store: deskStore(database.db),
+    policy: {
+      approvalRequired: config.APPROVAL_REQUIRED,
+      approvalTtlHours: config.APPROVAL_TTL_HOURS,
+      adminUsers: config.ADMIN_USERS,
+      defaultRole: config.DEFAULT_ROLE,
+    },
+    now: () => new Date(),
+    secrets: secretKey ? secretBox(secretKey) : null,
+  };
+
+  await markInterruptedRuns(desk);
+  let seeded: number | null = null;
+  if (embedded && config.SEED_DEMO && !(await hasAnyChannel(desk))) seeded = (await seedDemo(desk)).orders;
+
+  const app = await buildServer({
+    desk,
+    db: database.db,
+    apiToken,
+    defaultLocale: config.DEFAULT_LOCALE,
+    logLevel: config.LOG_LEVEL,
+  });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+
+  printBanner({
+    config,
+    embedded,
+    dataDir,
+    url,
+    apiToken,
+    tokenGenerated: !config.API_TOKEN && embedded,
+    seeded,
+  });
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      await app.close();
+      await database.close();
+    })();
+    return stopping;
+  };
+  return { config, database, desk, url, apiToken, stop };
+}
+
+function printBanner(b: {
+  config: Config;
+  embedded: boolean;
+  dataDir: string;
+  url: string;
+  apiToken: string | null;
+  tokenGenerated: boolean;
+  seeded: number | null;
+}) {
+  const on = (flag: boolean) => (flag ? 'on ' : 'off');
+  const lines = [
+    '',
+    'OrderMate is running',
+    `  database  ${b.embedded ? `embedded PGlite in ${b.dataDir}` : 'Postgres (DATABASE_URL)'}`,
+    `  http      ${b.url}   (health: ${b.url}/healthz)`,
+    `  api       ${on(Boolean(b.apiToken))} ${
+      b.apiToken
+        ? `${b.url}/api/v1  token: ${b.tokenGenerated ? `${b.apiToken}  (generated, kept in ${join(b.dataDir, 'api-token')})` : 'from API_TOKEN'}`
+        : '— set API_TOKEN to turn the REST API on'
+    }`,
+    `  openapi   ${b.url}/api/openapi.json`,
+    '  slack     off — set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (coming with the Slack adapter)',
+    '  discord   off — set DISCORD_PUBLIC_KEY and DISCORD_BOT_TOKEN (coming with the Discord adapter)',
+    `  approvals ${b.config.APPROVAL_REQUIRED.join(', ') || 'none'} need an approver`,
+  ];
+  if (b.seeded !== null)
+    lines.push(
+      `  demo      seeded a demo workspace (${b.seeded} orders, labelled "demo"); SEED_DEMO=false skips it`,
+    );
+  if (b.apiToken) {
+    lines.push(
+      '',
+      `  try: curl -H "Authorization: Bearer ${b.tokenGenerated ? b.apiToken : '$API_TOKEN'}" ${b.url}/api/v1/orders`,
+    );
+  }
+  console.log(`${lines.join('\n')}\n`);
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const started = await start(config);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      console.log(`\n${signal}: closing HTTP and the database…`);
+      started.stop().then(
+        () => process.exit(0),
+        (e) => {
+          console.error(e);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('src/main.ts')) {
+  main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,68 @@
+// Opens the database: Postgres through postgres.js when a URL is given, else PGlite in a directory
+// (or in memory). Both get the same schema and migrations.
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { type SQL, sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+/** A database handle or a transaction: every repository function takes one. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface Database {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  close(): Promise<void>;
+}
+
+export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+
+export async function openPostgres(url: string, options: { max?: number } = {}): Promise<Database> {
+  const client = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  const db = drizzlePostgres(client, { schema }) as unknown as Db;
+  await migratePostgres(db as never, { migrationsFolder });
+  return { db, kind: 'postgres', close: () => client.end({ timeout: 5 }) };
+}
+
+/** `dataDir` undefined → in memory. */
+export async function openPglite(dataDir?: string): Promise<Database & { client: PGlite }> {
+  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  await migratePglite(db as never, { migrationsFolder });
+  return { db, client, kind: 'pglite', close: () => client.close() };
+}
+
+/** Rows of a raw statement, whichever driver ran it. */
+export async function queryRows<T>(db: Db, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown;
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** Rows a raw write touched: `.count` on postgres.js, `.affectedRows` on PGlite. */
+export async function execute(db: Db, query: SQL): Promise<number> {
+  const result = (await db.execute(query)) as unknown as { count?: number; affectedRows?: number };
+  return Number(result.count ?? result.affectedRows ?? 0);
+}
+
+/**
+ * One bind parameter holding a whole array, as a Postgres array literal cast to `type[]`. Both drivers
+ * take a text parameter the same way, where JS arrays would be expanded into a row by drizzle.
+ */
+export function pgArray(values: readonly (string | number | boolean | null)[], type: string): SQL {
+  const literal = `{${values.map(arrayElement).join(',')}}`;
+  return sql`${literal}::${sql.raw(type)}[]`;
+}
+
+function arrayElement(value: string | number | boolean | null): string {
+  if (value === null) return 'NULL';
+  if (typeof value !== 'string') return String(value);
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
