@@ -1,6 +1,6 @@
 // One fastify server: health, the OpenAPI document, the REST API; chat endpoints join as plugins.
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { sql } from 'drizzle-orm';
 import type { Desk } from '../domain/context.js';
@@ -17,6 +17,8 @@ export interface ServerOptions {
   defaultLocale: Locale;
   logLevel?: string;
   version?: string;
+  /** Chat endpoints (Slack, Discord), each an encapsulated plugin with its own body parsing. */
+  chatPlugins?: FastifyPluginAsync[];
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -50,6 +52,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  for (const plugin of options.chatPlugins ?? []) await app.register(plugin);
 
   if (options.apiToken) {
     await app.register(apiPlugin, {

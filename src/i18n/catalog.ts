@@ -137,12 +137,16 @@ export function errorText(code: ErrorCode, locale: Locale, params: Params = {}):
 /** `ko-KR,ko;q=0.9,en;q=0.8` or a Slack/Discord locale (`en-US`, `ko`) → ko | en. */
 export function pickLocale(header: string | undefined | null, fallback: Locale): Locale {
   if (!header) return fallback;
+  // `en; q=0.8` (spaces are allowed around `;` and `=`); q=0 means "not this one"; a bad q is ignored.
   const ranked = header
     .split(',')
     .map((part) => {
-      const [tag, q] = part.trim().split(';q=');
-      return { tag: (tag ?? '').toLowerCase(), q: q ? Number(q) : 1 };
+      const [tag = '', ...params] = part.split(';').map((p) => p.trim());
+      const weight = params.find((p) => /^q\s*=/i.test(p));
+      const q = weight === undefined ? 1 : Number(weight.replace(/^q\s*=\s*/i, '') || 'x');
+      return { tag: tag.toLowerCase(), q: Number.isFinite(q) ? q : 0 };
     })
+    .filter((r) => r.q > 0)
     .sort((a, b) => b.q - a.q);
   for (const { tag } of ranked) {
     const base = tag.split(/[-_]/)[0];

@@ -47,11 +47,27 @@ export interface Fixture {
 /** Two channels, two products, and a match for mall product P-1 (option "red") → product A. */
 export async function seedCatalog(desk: Desk): Promise<Fixture> {
   return desk.store.transaction(async (tx) => {
-    const channelId = await tx.catalog.createChannel({ code: 'smartstore', name: '스마트스토어', kind: 'mall' });
+    const channelId = await tx.catalog.createChannel({
+      code: 'smartstore',
+      name: '스마트스토어',
+      kind: 'mall',
+    });
     const otherChannelId = await tx.catalog.createChannel({ code: 'coupang', name: '쿠팡', kind: 'mall' });
-    const productId = await tx.catalog.createProduct({ code: 'A-001', name: '유기농 현미 5kg', priceKrw: 32000 });
-    const giftProductId = await tx.catalog.createProduct({ code: 'G-001', name: '사은품 에코백', priceKrw: 0 });
-    await tx.catalog.saveMatch({ channelId, mallProductCode: 'P-1', mallOption: 'red' }, [{ productId, quantity: 1 }], 'test');
+    const productId = await tx.catalog.createProduct({
+      code: 'A-001',
+      name: '유기농 현미 5kg',
+      priceKrw: 32000,
+    });
+    const giftProductId = await tx.catalog.createProduct({
+      code: 'G-001',
+      name: '사은품 에코백',
+      priceKrw: 0,
+    });
+    await tx.catalog.saveMatch(
+      { channelId, mallProductCode: 'P-1', mallOption: 'red' },
+      [{ productId, quantity: 1 }],
+      'test',
+    );
     await tx.catalog.saveMatch(
       { channelId: otherChannelId, mallProductCode: 'P-1', mallOption: 'red' },
       [{ productId, quantity: 1 }],
@@ -85,7 +101,11 @@ export function line(channelId: number, over: Partial<IncomingOrder> = {}): Inco
 }
 
 /** Stores order lines as an Excel import would; returns the serials created, in input order. */
-export async function addLines(desk: Desk, lines: IncomingOrder[], source: 'api' | 'excel' | 'manual' = 'excel') {
+export async function addLines(
+  desk: Desk,
+  lines: IncomingOrder[],
+  source: 'api' | 'excel' | 'manual' = 'excel',
+) {
   const result = await desk.store.transaction((tx) =>
     storeOrders(tx, actor('admin', 'system'), lines, { source }, desk.now()),
   );

@@ -4,6 +4,8 @@
 export function normalizePhone(raw: string): string {
   const digits = raw.replace(/\D/g, '');
   if (digits.length === 0) return '';
+  // Representative numbers (1588-1234, 1644-…) have no area code: no leading zero to restore.
+  if (digits.length === 8 && /^1[5-9]/.test(digits)) return `${digits.slice(0, 4)}-${digits.slice(4)}`;
   const withZero = digits.startsWith('0') || digits.startsWith('82') ? digits : `0${digits}`;
   const local = withZero.startsWith('82') ? `0${withZero.slice(2)}` : withZero;
   if (local.startsWith('02')) {
@@ -12,7 +14,6 @@ export function normalizePhone(raw: string): string {
   }
   if (local.length === 10) return `${local.slice(0, 3)}-${local.slice(3, 6)}-${local.slice(6)}`;
   if (local.length === 11) return `${local.slice(0, 3)}-${local.slice(3, 7)}-${local.slice(7)}`;
-  if (local.length === 8 && /^1[5-9]/.test(local)) return `${local.slice(0, 4)}-${local.slice(4)}`;
   return local;
 }
 

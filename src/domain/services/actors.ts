@@ -41,3 +41,23 @@ export async function setRole(desk: Desk, actor: Actor, target: string, role: Ro
     });
   });
 }
+
+/** What we know of an identity (its language, its name), cached from the chat platform. */
+export async function identityProfile(
+  desk: Desk,
+  id: string,
+): Promise<{ locale: string | null; displayName: string | null } | null> {
+  return desk.store.transaction(async (tx) => {
+    const row = await tx.identities.get(id);
+    return row ? { locale: row.locale, displayName: row.displayName } : null;
+  });
+}
+
+export async function rememberProfile(
+  desk: Desk,
+  id: string,
+  profile: { locale?: string | null; displayName?: string | null },
+): Promise<void> {
+  if (!isIdentity(id)) throw new DomainError('VALIDATION', { field: 'actor' });
+  await desk.store.transaction((tx) => tx.identities.setProfile(id, profile));
+}

@@ -10,6 +10,7 @@ import { packingKey } from '../rules/packing.js';
 import { BEFORE_WMS } from '../rules/stage-rules.js';
 import type { Actor, ClaimType, OrderKind, OrderSource } from '../types.js';
 import { requireRole } from './actors.js';
+import { GIFT_REASON, removeGifts } from './order-actions.js';
 
 /** An order line as it arrives, before matching. */
 export interface IncomingOrder {
@@ -50,6 +51,8 @@ export interface StoreResult {
   gifts: number[];
 }
 
+const MAX_INT = 2_147_483_647;
+
 const SOURCE_BADGE: Record<StoreOptions['source'], string> = {
   api: 'collected',
   manual: 'manual',
@@ -75,6 +78,12 @@ export async function storeOrders(
   const rows: NewOrder[] = [];
   for (const o of incoming) {
     const base = toNewOrder(o, options, now);
+    // Quantities, prices and amounts are whole KRW within the column's range (a bad file or feed is refused).
+    for (const field of ['quantity', 'unitPriceKrw', 'amountKrw'] as const) {
+      if (!Number.isSafeInteger(base[field]) || base[field] < 0 || base[field] > MAX_INT) {
+        throw new DomainError('VALIDATION', { field, value: base.mallOrderNo });
+      }
+    }
     const items: MatchItem[] | undefined =
       o.productId != null ? [{ productId: o.productId, quantity: 1 }] : matches.get(matchKey(base));
     if (!items || items.length === 0) {
@@ -318,6 +327,8 @@ export async function storeCollectedClaims(
     await tx.orders.addBadge(serials, 'claim_collected', actor.id);
     await tx.orders.addBadge(serials, claim.type, actor.id);
     await tx.orders.closeCancelled(closing, actor.id);
+    // As with a manual cancel (R10): the gift of a cancelled order must not ship on its own (R18).
+    await removeGifts(tx, actor, closing, GIFT_REASON.cancelled);
     await tx.audit.append({
       actor: actor.id,
       source: actor.source,

@@ -82,12 +82,34 @@ async function withPackingGroup(tx: DeskTx, serials: number[], result: ActionRes
   return unique([...serials, ...group]);
 }
 
-async function removeGifts(tx: DeskTx, actor: Actor, parents: number[], reason: string): Promise<number[]> {
+/** Soft-deletes the live gift orders of these parents, with the system's reason, and records it. */
+export async function removeGifts(
+  tx: DeskTx,
+  actor: Actor,
+  parents: number[],
+  reason: string,
+): Promise<number[]> {
   if (parents.length === 0) return [];
   const gifts = await tx.orders.giftsOf(parents);
   if (gifts.length === 0) return [];
   await tx.orders.softDelete(gifts, reason, actor.id);
   await tx.audit.append({ actor: actor.id, source: actor.source, action: 'delete', reason, serials: gifts });
+  return gifts;
+}
+
+/** Restores the gift orders deleted with `reason` along with these parents, and records it. */
+async function restoreGifts(tx: DeskTx, actor: Actor, parents: number[], reason: string): Promise<number[]> {
+  if (parents.length === 0) return [];
+  const gifts = await tx.orders.deletedGiftsOf(parents, reason);
+  if (gifts.length === 0) return [];
+  await tx.orders.restore(gifts, actor.id);
+  await tx.audit.append({
+    actor: actor.id,
+    source: actor.source,
+    action: 'restore',
+    serials: gifts,
+    detail: { parents },
+  });
   return gifts;
 }
 
@@ -155,8 +177,7 @@ export async function releaseOrders(
     result.refused = refused;
     result.done = allowed.map((o) => o.serial);
     await tx.orders.setStage(result.done, 'intake', actor.id, { holdReason: null });
-    const gifts = await tx.orders.deletedGiftsOf(result.done, GIFT_REASON.held);
-    if (gifts.length) await tx.orders.restore(gifts, actor.id);
+    const gifts = await restoreGifts(tx, actor, result.done, GIFT_REASON.held);
     await audit(tx, actor, result, undefined, gifts.length ? { giftsRestored: gifts } : undefined);
     return result;
   });
@@ -177,12 +198,8 @@ export async function deleteOrders(
     result.refused = refused;
     result.done = allowed.map((o) => o.serial);
     await tx.orders.softDelete(result.done, reason, actor.id);
-    const asked = new Set(result.done);
-    const gifts = (await tx.orders.giftsOf(result.done)).filter((s) => !asked.has(s));
-    if (gifts.length) {
-      await tx.orders.softDelete(gifts, GIFT_REASON.deleted, actor.id);
-      result.giftsRemoved = gifts;
-    }
+    // Gifts named in the request are deleted already: only the others go with their parent.
+    result.giftsRemoved = await removeGifts(tx, actor, result.done, GIFT_REASON.deleted);
     await audit(tx, actor, result, reason);
     return result;
   });
@@ -202,8 +219,7 @@ export async function restoreOrders(
     result.refused = refused;
     result.done = allowed.map((o) => o.serial);
     await tx.orders.restore(result.done, actor.id);
-    const gifts = await tx.orders.deletedGiftsOf(result.done, GIFT_REASON.deleted);
-    if (gifts.length) await tx.orders.restore(gifts, actor.id);
+    await restoreGifts(tx, actor, result.done, GIFT_REASON.deleted);
     await audit(tx, actor, result);
     return result;
   });

@@ -30,8 +30,8 @@ export function maskOrder(o: OrderRow): OrderRow {
 export const encodeCursor = (serial: number) => Buffer.from(`s:${serial}`).toString('base64url');
 export function decodeCursor(cursor: string | undefined): number | undefined {
   if (!cursor) return undefined;
-  const m = /^s:(\d+)$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) throw new DomainError('VALIDATION', { field: 'cursor' });
+  const m = /^s:(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!m || Number(m[1]) > 2_147_483_647) throw new DomainError('VALIDATION', { field: 'cursor' });
   return Number(m[1]);
 }
 

@@ -2,6 +2,7 @@
 import type { Desk } from '../context.js';
 import { DomainError } from '../errors.js';
 import type { Actor } from '../types.js';
+import { requireRole } from './actors.js';
 
 /**
  * `registered`: ready (or processing) orders move to `shipping`; `delivered`: shipping orders close as
@@ -12,6 +13,7 @@ export async function recordWmsEvent(
   actor: Actor,
   input: { event: 'registered' | 'delivered'; serials: number[] },
 ): Promise<{ updated: number[]; ignored: number[] }> {
+  requireRole(actor, 'operator');
   const serials = [...new Set(input.serials)];
   if (serials.length === 0) throw new DomainError('VALIDATION', { field: 'serials' });
   return desk.store.transaction(async (tx) => {

@@ -6,7 +6,11 @@ import type { Desk } from '../../domain/context.js';
 import { decideApproval, getApproval, listApprovals } from '../../domain/services/approvals.js';
 import { actionResultBody, idParams } from './schemas.js';
 
-const decisionBody = z.object({ reason: z.string().trim().max(500).optional() }).strict();
+// Optional: an approval needs no body (fastify hands an absent body to the validator as null).
+const decisionBody = z
+  .object({ reason: z.string().trim().max(500).optional() })
+  .strict()
+  .nullish();
 
 export const approvalRoutes: FastifyPluginAsync<{ desk: Desk }> = async (app, { desk }) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -28,7 +32,7 @@ export const approvalRoutes: FastifyPluginAsync<{ desk: Desk }> = async (app, { 
   for (const decision of ['approve', 'reject'] as const) {
     r.post(
       `/approvals/:id/${decision}`,
-      { schema: { params: idParams, body: decisionBody.optional(), tags } },
+      { schema: { params: idParams, body: decisionBody, tags } },
       async (request) => {
         const { approval, result } = await decideApproval(desk, request.actor, {
           id: request.params.id,

@@ -14,6 +14,7 @@ import {
   listProducts,
 } from '../../domain/services/catalog.js';
 import { matchProduct } from '../../domain/services/intake.js';
+import { id, idQuery } from './schemas.js';
 
 const channelBody = z
   .object({
@@ -25,7 +26,7 @@ const channelBody = z
 
 const accountBody = z
   .object({
-    channelId: z.number().int().min(1),
+    channelId: id,
     name: z.string().trim().min(1).max(100),
     connector: z.enum(['naver', 'coupang', 'cafe24', 'demo']),
     status: z.enum(['normal', 'suspended', 'auth_failed']).default('normal'),
@@ -45,13 +46,13 @@ const productBody = z
 
 const matchBody = z
   .object({
-    channelId: z.number().int().min(1),
+    channelId: id,
     mallProductCode: z.string().trim().min(1).max(100),
     mallOption: z.string().max(200).default(''),
     items: z
       .array(
         z.object({
-          productId: z.number().int().min(1),
+          productId: id,
           quantity: z.number().int().min(1).max(1000).default(1),
         }),
       )
@@ -99,7 +100,7 @@ export const catalogRoutes: FastifyPluginAsync<{ desk: Desk }> = async (app, { d
 
   r.get(
     '/matches',
-    { schema: { querystring: z.object({ channel: z.coerce.number().int().min(1).optional() }), tags } },
+    { schema: { querystring: z.object({ channel: idQuery.optional() }), tags } },
     async (request) => ({ items: await listMatches(desk, request.actor, request.query.channel) }),
   );
   r.post('/matches', { schema: { body: matchBody, tags } }, async (request, reply) =>

@@ -9,20 +9,20 @@ import { createGiftEvent, listGiftEvents } from '../../domain/services/gift-even
 import { auditTrail, columnSettings, saveColumnSettings } from '../../domain/services/queries.js';
 import { recordWmsEvent } from '../../domain/services/wms.js';
 import { ROLES } from '../../domain/types.js';
-import { serial } from './schemas.js';
+import { MAX_INT, id, idQuery, serial } from './schemas.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 
 const giftBody = z
   .object({
-    channelId: z.number().int().min(1),
+    channelId: id,
     name: z.string().trim().min(1).max(100),
-    productIds: z.array(z.number().int().min(1)).min(1).max(100),
+    productIds: z.array(id).min(1).max(100),
     startsOn: day,
     endsOn: day,
-    minQuantity: z.number().int().min(1).nullable().default(null),
-    minAmountKrw: z.number().int().min(1).nullable().default(null),
-    giftProductId: z.number().int().min(1),
+    minQuantity: z.number().int().min(1).max(MAX_INT).nullable().default(null),
+    minAmountKrw: z.number().int().min(1).max(MAX_INT).nullable().default(null),
+    giftProductId: id,
     giftQuantity: z.number().int().min(1).max(100).default(1),
   })
   .strict();
@@ -67,7 +67,7 @@ export const deskRoutes: FastifyPluginAsync<{ desk: Desk }> = async (app, { desk
     '/gift-events',
     {
       schema: {
-        querystring: z.object({ channel: z.coerce.number().int().min(1).optional() }),
+        querystring: z.object({ channel: idQuery.optional() }),
         tags: ['gifts'],
       },
     },

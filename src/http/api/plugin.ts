@@ -37,8 +37,8 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (app: FastifyInst
   app.decorateRequest('actor', null as unknown as Actor);
   app.addHook('onRequest', async (request, reply) => {
     request.locale = localeOf(request, options.defaultLocale);
-    const header = request.headers.authorization ?? '';
-    const token = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    // The scheme is case-insensitive (RFC 7235): `bearer <token>` is as good as `Bearer <token>`.
+    const token = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim() ?? '';
     if (!token || !tokenMatches(token, options.apiToken)) {
       return sendError(reply.header('www-authenticate', 'Bearer'), 401, 'UNAUTHORIZED', request.locale);
     }

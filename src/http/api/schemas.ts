@@ -4,9 +4,15 @@ import { CLAIM_TYPES, STAGES } from '../../domain/types.js';
 import type { ActionResult } from '../../domain/types.js';
 import { type Locale, refusalText } from '../../i18n/catalog.js';
 
-export const serial = z.coerce.number().int().min(1).max(2_147_483_647);
+/** Serials and ids are Postgres `integer`s: a larger number is a bad request, not a database error (500). */
+export const MAX_INT = 2_147_483_647;
+/** An id in a JSON body. */
+export const id = z.number().int().min(1).max(MAX_INT);
+/** An id in a path or query string. */
+export const idQuery = z.coerce.number().int().min(1).max(MAX_INT);
+export const serial = idQuery;
 export const serialParams = z.object({ serial });
-export const idParams = z.object({ id: z.coerce.number().int().min(1).max(2_147_483_647) });
+export const idParams = z.object({ id: idQuery });
 
 const reason = z.string().trim().min(1).max(500);
 const serials = z.array(serial).min(1).max(10_000);
@@ -15,7 +21,7 @@ const versions = z.record(z.string().regex(/^\d+$/), z.number().int().min(1)).op
 
 export const listQuery = z.object({
   stage: z.enum(STAGES).optional(),
-  channel: z.coerce.number().int().min(1).optional(),
+  channel: idQuery.optional(),
   cs: z
     .enum(['true', 'false', '1', '0'])
     .transform((v) => v === 'true' || v === '1')
@@ -33,10 +39,10 @@ export const actionParams = z.object({
 export const actionBody = z
   .object({
     serials: serials.optional(),
-    channelIds: z.array(z.number().int().min(1)).min(1).max(100).optional(),
+    channelIds: z.array(id).min(1).max(100).optional(),
     reason: reason.optional(),
     type: z.enum(CLAIM_TYPES).optional(),
-    newProductId: z.number().int().min(1).optional(),
+    newProductId: id.optional(),
     packingGroup: z.boolean().optional(),
     versions,
   })
@@ -44,8 +50,8 @@ export const actionBody = z
 
 export const manualOrderBody = z
   .object({
-    channelId: z.number().int().min(1),
-    productId: z.number().int().min(1),
+    channelId: id,
+    productId: id,
     mallOrderNo: z.string().trim().min(1).max(64).optional(),
     quantity: z.number().int().min(1).max(100_000),
     unitPriceKrw: z.number().int().min(0).max(1_000_000_000),
@@ -59,7 +65,12 @@ export const manualOrderBody = z
     deliveryMessage: z.string().max(300).optional(),
     kind: z.enum(['B2C', 'B2B']).optional(),
   })
-  .strict();
+  .strict()
+  // The amount is stored as a Postgres integer too.
+  .refine((b) => b.quantity * b.unitPriceKrw <= MAX_INT, {
+    path: ['unitPriceKrw'],
+    message: `quantity × unitPriceKrw must be at most ${MAX_INT}`,
+  });
 
 export const deliveryBody = z
   .object({
