@@ -49,17 +49,37 @@ export const configSchema = z.object({
       .string()
       .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters (32 bytes), e.g. `openssl rand -hex 32`'),
   ),
+  SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-/, 'must be a bot token (xoxb-…)')),
+  SLACK_SIGNING_SECRET: optional(z.string().min(8)),
+  SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…)')),
+  SLACK_API_URL: optional(z.url()),
+  SLACK_APPROVALS_CHANNEL: optional(z.string().min(1)),
+  /** Known bot ids spare Bolt the auth.test call (offline set-ups, tests). */
+  SLACK_BOT_ID: optional(z.string().min(1)),
+  SLACK_BOT_USER_ID: optional(z.string().min(1)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** Slack is on when it has a bot token and either a signing secret (HTTP) or an app token (Socket Mode). */
+export const slackEnabled = (c: Config) =>
+  Boolean(c.SLACK_BOT_TOKEN && (c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN));
 
 export class ConfigError extends Error {}
 
 /** Parses the environment; a bad value becomes one line naming the variable and what is wrong. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    const c = parsed.data;
+    if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
+      throw new ConfigError(
+        'Configuration error: SLACK_SIGNING_SECRET is needed with SLACK_BOT_TOKEN (or SLACK_APP_TOKEN for Socket Mode)',
+      );
+    }
+    return c;
+  }
   const issue = parsed.error.issues[0]!;
   const name = String(issue.path[0] ?? 'environment');
   throw new ConfigError(

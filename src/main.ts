@@ -3,13 +3,16 @@ import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { createSlackAdapter, type SlackAdapter } from './bot/slack/app.js';
+import { SLACK_EVENTS_PATH } from './bot/slack/receiver.js';
+import { type Config, ConfigError, loadConfig, slackEnabled } from './config.js';
 import type { Desk } from './domain/context.js';
 import { markInterruptedRuns } from './domain/services/collection.js';
 import { buildServer } from './http/server.js';
 import { hasAnyChannel, seedDemo } from './seed/demo.js';
 import { type Database, openPglite, openPostgres } from './storage/db.js';
 import { deskStore } from './storage/desk-store.js';
+import { chatRefs } from './storage/repositories/chat.js';
 import { secretBox } from './storage/secret-box.js';
 
 /** A secret kept in DATA_DIR for the embedded default: made once, then read back. */
@@ -61,14 +64,29 @@ export async function start(config: Config): Promise<Started> {
   let seeded: number | null = null;
   if (embedded && config.SEED_DEMO && !(await hasAnyChannel(desk))) seeded = (await seedDemo(desk)).orders;
 
+  const slack: SlackAdapter | null = slackEnabled(config)
+    ? createSlackAdapter(desk, chatRefs(database.db), {
+        botToken: config.SLACK_BOT_TOKEN!,
+        signingSecret: config.SLACK_SIGNING_SECRET ?? '',
+        appToken: config.SLACK_APP_TOKEN,
+        apiUrl: config.SLACK_API_URL,
+        approvalsChannel: config.SLACK_APPROVALS_CHANNEL,
+        defaultLocale: config.DEFAULT_LOCALE,
+        botId: config.SLACK_BOT_ID,
+        botUserId: config.SLACK_BOT_USER_ID,
+      })
+    : null;
+
   const app = await buildServer({
     desk,
     db: database.db,
     apiToken,
     defaultLocale: config.DEFAULT_LOCALE,
     logLevel: config.LOG_LEVEL,
+    chatPlugins: slack?.receiver ? [slack.receiver.plugin] : [],
   });
   await app.listen({ host: config.HOST, port: config.PORT });
+  await slack?.start();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
@@ -81,11 +99,13 @@ export async function start(config: Config): Promise<Started> {
     apiToken,
     tokenGenerated: !config.API_TOKEN && embedded,
     seeded,
+    slack,
   });
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      await slack?.stop();
       await app.close();
       await database.close();
     })();
@@ -102,6 +122,7 @@ function printBanner(b: {
   apiToken: string | null;
   tokenGenerated: boolean;
   seeded: number | null;
+  slack: SlackAdapter | null;
 }) {
   const on = (flag: boolean) => (flag ? 'on ' : 'off');
   const lines = [
@@ -115,7 +136,13 @@ function printBanner(b: {
         : '— set API_TOKEN to turn the REST API on'
     }`,
     `  openapi   ${b.url}/api/openapi.json`,
-    '  slack     off — set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (coming with the Slack adapter)',
+    `  slack     ${
+      b.slack
+        ? b.slack.receiver
+          ? `on  ${b.url}${SLACK_EVENTS_PATH} (commands, interactivity and options URL)`
+          : 'on  Socket Mode (SLACK_APP_TOKEN)'
+        : 'off — set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)'
+    }`,
     '  discord   off — set DISCORD_PUBLIC_KEY and DISCORD_BOT_TOKEN (coming with the Discord adapter)',
     `  approvals ${b.config.APPROVAL_REQUIRED.join(', ') || 'none'} need an approver`,
   ];

@@ -320,3 +320,25 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_serials').using('gin', t.serials), index('audit_log_at').on(t.at)],
 );
+
+// Chat messages OrderMate posted and must update later (an approval request's messages).
+export const chatMessages = pgTable(
+  'chat_messages',
+  {
+    id: serial('id').primaryKey(),
+    kind: text('kind').notNull(),
+    ref: text('ref').notNull(),
+    platform: text('platform').notNull(),
+    channel: text('channel').notNull(),
+    ts: text('ts').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('chat_messages_ref').on(t.kind, t.ref)],
+);
+
+// Form context too large for a platform's metadata field, kept here until the form is submitted.
+export const chatState = pgTable('chat_state', {
+  id: text('id').primaryKey(),
+  data: jsonb('data').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});

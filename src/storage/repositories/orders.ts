@@ -308,6 +308,8 @@ export function ordersRepository(db: Db): OrdersPort {
         moved as (
           update orders o set stage = 'processing', version = o.version + 1, updated_by = ${actor}, updated_at = now()
           from scoped s where o.serial = s.serial and not s.blocked
+            -- Re-checked on the row's latest version when a concurrent hold or delete made this wait.
+            and o.stage = 'intake' and o.deleted_at is null
           returning o.serial
         )
         select serial, true as moved from moved

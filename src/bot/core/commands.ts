@@ -1,0 +1,373 @@
+// The one command catalogue. Slack's manifest, Discord's registration, the console and help all come
+// from here. A handler parses its arguments, makes one domain call, and returns a neutral reply.
+import { isDomainError } from '../../domain/errors.js';
+import { setRole } from '../../domain/services/actors.js';
+import { listApprovals, submitAction } from '../../domain/services/approvals.js';
+import { listChannels } from '../../domain/services/catalog.js';
+import { collectionHistory } from '../../domain/services/collection.js';
+import { addNote } from '../../domain/services/notes.js';
+import { deskSummary, listOrders, orderDetail } from '../../domain/services/queries.js';
+import { ROLES, type Role, STAGES, type Stage } from '../../domain/types.js';
+import { errorText } from '../../i18n/catalog.js';
+import { type MessageKey, t } from '../../i18n/messages.js';
+import type { BotContext } from './context.js';
+import { addForm, batchNextForm, claimForm, deleteForm, editForm, holdForm } from './forms.js';
+import { type BotReply, viewReply } from './model.js';
+import { parseSerials } from './serials.js';
+import {
+  type ListState,
+  actionResultView,
+  approvalListView,
+  historyView,
+  messageView,
+  orderDetailView,
+  orderListView,
+  summaryView,
+} from './views.js';
+
+export interface CommandArg {
+  name: string;
+  required: boolean;
+  description: MessageKey;
+}
+
+export interface Command {
+  name: string;
+  usage: string;
+  summary: MessageKey;
+  /** The least role that may use it (the domain checks again). */
+  role: Role;
+  /** Free text after the subcommand, as Discord options describe it. */
+  args: CommandArg[];
+  available: boolean;
+  run(ctx: BotContext, args: string): Promise<BotReply>;
+}
+
+export const LIST_PAGE = 10;
+
+const say = (ctx: BotContext, key: MessageKey, params?: Record<string, string | number>): BotReply =>
+  viewReply(messageView(t(ctx.locale, key, params)));
+
+/** Turns a whole-request domain error into a sentence; anything else is re-thrown. */
+export function domainErrorReply(ctx: BotContext, e: unknown): BotReply {
+  if (!isDomainError(e)) throw e;
+  return viewReply(
+    messageView(t(ctx.locale, 'result.error', { message: errorText(e.code, ctx.locale, e.params) })),
+  );
+}
+
+function serialsOr(ctx: BotContext, args: string, example: string): number[] | BotReply {
+  if (!args.trim()) return say(ctx, 'cmd.needSerials', { example });
+  const parsed = parseSerials(args);
+  if (!parsed.ok) return say(ctx, 'cmd.badSerials', { token: parsed.token });
+  return parsed.serials;
+}
+
+/** Parses `[stage] [channel] [cs] [text]` for list. */
+async function listState(ctx: BotContext, args: string): Promise<ListState> {
+  const words = args.split(/\s+/).filter(Boolean);
+  const state: ListState = { offset: 0 };
+  const channels = await listChannels(ctx.desk, ctx.actor);
+  const rest: string[] = [];
+  for (const word of words) {
+    const lower = word.toLowerCase();
+    if (!state.stage && (STAGES as readonly string[]).includes(lower)) state.stage = lower as Stage;
+    else if (lower === 'cs') state.cs = true;
+    else if (state.channelId === undefined && channels.some((c) => c.code === lower)) {
+      state.channelId = channels.find((c) => c.code === lower)!.id;
+    } else rest.push(word);
+  }
+  if (rest.length) state.q = rest.join(' ');
+  return state;
+}
+
+export async function listReply(ctx: BotContext, state: ListState): Promise<BotReply> {
+  const page = await listOrders(
+    ctx.desk,
+    ctx.actor,
+    { stage: state.stage, channelId: state.channelId, cs: state.cs, q: state.q },
+    { limit: LIST_PAGE, cursor: state.cursor },
+  );
+  return viewReply(orderListView(page, state, ctx.locale));
+}
+
+/** The form for an action on chosen orders (hold, delete, claim), or the direct result (release, next). */
+export async function actOnSerials(
+  ctx: BotContext,
+  op: string,
+  serials: number[],
+  options: { versions?: Record<string, number>; packingGroup?: boolean } = {},
+): Promise<BotReply> {
+  const meta = { serials, ...options, reply: ctx.reply };
+  try {
+    switch (op) {
+      case 'hold':
+        return { kind: 'form', form: holdForm(ctx.locale, meta) };
+      case 'delete':
+        return { kind: 'form', form: deleteForm(ctx.locale, meta) };
+      case 'claim': {
+        const page = await listOrders(ctx.desk, ctx.actor, { serials }, { limit: 200 });
+        return {
+          kind: 'form',
+          form: claimForm(ctx.locale, meta, [...new Set(page.items.map((o) => o.stage))]),
+        };
+      }
+      case 'release':
+      case 'next':
+        return runAction(ctx, {
+          action: op,
+          serials,
+          versions: options.versions,
+          packingGroup: options.packingGroup,
+        });
+      case 'edit': {
+        const detail = await orderDetail(ctx.desk, ctx.actor, serials[0]!);
+        return { kind: 'form', form: editForm(ctx.locale, detail.order, ctx.reply) };
+      }
+      case 'detail':
+        return viewReply(orderDetailView(await orderDetail(ctx.desk, ctx.actor, serials[0]!), ctx.locale));
+      default:
+        return say(ctx, 'cmd.unknown', { name: op });
+    }
+  } catch (e) {
+    return domainErrorReply(ctx, e);
+  }
+}
+
+/** Submits an action; under the approval policy the request goes to the approvers instead. */
+export async function runAction(
+  ctx: BotContext,
+  request: Parameters<typeof submitAction>[2],
+): Promise<BotReply> {
+  try {
+    const outcome = await submitAction(ctx.desk, ctx.actor, request);
+    if (outcome.kind === 'approval_requested') {
+      await ctx.notifier.approvalRequested(outcome.approval);
+      return say(ctx, 'approval.sent', { id: outcome.approval.id });
+    }
+    if (outcome.kind === 'done') return viewReply(actionResultView(outcome.result, ctx.locale));
+    return say(ctx, 'cmd.notYet', { name: request.action });
+  } catch (e) {
+    return domainErrorReply(ctx, e);
+  }
+}
+
+const serialArg = (required = true): CommandArg[] => [
+  { name: 'serials', required, description: 'cmd.needSerials' },
+];
+
+function command(
+  def: Omit<Command, 'available' | 'args'> & { available?: boolean; args?: CommandArg[] },
+): Command {
+  return { available: true, args: [], ...def };
+}
+
+const notYet = (name: string, summary: MessageKey, role: Role = 'operator'): Command =>
+  command({
+    name,
+    usage: `/orders ${name}`,
+    summary,
+    role,
+    available: false,
+    run: async (ctx) => say(ctx, 'cmd.notYet', { name }),
+  });
+
+export const COMMANDS: Command[] = [
+  command({
+    name: 'list',
+    usage: '/orders list [stage] [channel] [cs] [text]',
+    summary: 'cmd.list',
+    role: 'viewer',
+    args: [{ name: 'filter', required: false, description: 'cmd.list' }],
+    run: async (ctx, args) => listReply(ctx, await listState(ctx, args)),
+  }),
+  command({
+    name: 'show',
+    usage: '/orders show <serial>',
+    summary: 'cmd.show',
+    role: 'viewer',
+    args: serialArg(),
+    run: async (ctx, args) => {
+      const serials = serialsOr(ctx, args, '/orders show 1001');
+      if (!Array.isArray(serials)) return serials;
+      return actOnSerials(ctx, 'detail', serials.slice(0, 1));
+    },
+  }),
+  command({
+    name: 'add',
+    usage: '/orders add',
+    summary: 'cmd.add',
+    role: 'operator',
+    run: async (ctx) => {
+      try {
+        const channels = await listChannels(ctx.desk, ctx.actor);
+        return { kind: 'form', form: addForm(ctx.locale, channels.slice(0, 100), ctx.reply) };
+      } catch (e) {
+        return domainErrorReply(ctx, e);
+      }
+    },
+  }),
+  ...(['hold', 'release', 'delete', 'claim'] as const).map((op) =>
+    command({
+      name: op,
+      usage: `/orders ${op} <serials>`,
+      summary: `cmd.${op}`,
+      role: 'operator',
+      args: serialArg(),
+      run: async (ctx, args) => {
+        const serials = serialsOr(ctx, args, `/orders ${op} 1001,1002 1005-1010`);
+        if (!Array.isArray(serials)) return serials;
+        return actOnSerials(ctx, op, serials);
+      },
+    }),
+  ),
+  command({
+    name: 'next',
+    usage: '/orders next [serials]',
+    summary: 'cmd.next',
+    role: 'operator',
+    args: serialArg(false),
+    run: async (ctx, args) => {
+      if (!args.trim()) {
+        try {
+          const channels = await listChannels(ctx.desk, ctx.actor);
+          return { kind: 'form', form: batchNextForm(ctx.locale, channels.slice(0, 100), ctx.reply) };
+        } catch (e) {
+          return domainErrorReply(ctx, e);
+        }
+      }
+      const serials = serialsOr(ctx, args, '/orders next 1001-1010');
+      if (!Array.isArray(serials)) return serials;
+      return actOnSerials(ctx, 'next', serials);
+    },
+  }),
+  command({
+    name: 'edit',
+    usage: '/orders edit <serial>',
+    summary: 'cmd.edit',
+    role: 'operator',
+    args: serialArg(),
+    run: async (ctx, args) => {
+      const serials = serialsOr(ctx, args, '/orders edit 1001');
+      if (!Array.isArray(serials)) return serials;
+      return actOnSerials(ctx, 'edit', serials.slice(0, 1));
+    },
+  }),
+  ...(
+    [
+      ['msg', 'message', 'cmd.msg', 'viewer'],
+      ['cs', 'cs', 'cmd.cs', 'operator'],
+    ] as const
+  ).map(([name, kind, summary, role]) =>
+    command({
+      name,
+      usage: `/orders ${name} <serial> <text>`,
+      summary,
+      role,
+      args: [
+        { name: 'serial', required: true, description: 'cmd.needSerials' },
+        { name: 'text', required: true, description: 'cmd.needText' },
+      ],
+      run: async (ctx, args) => {
+        const match = /^(\d{1,10})\s+([\s\S]+)$/.exec(args.trim());
+        if (!match) return say(ctx, 'cmd.usage', { usage: `/orders ${name} 1001 …` });
+        try {
+          await addNote(ctx.desk, ctx.actor, kind, Number(match[1]), match[2]!);
+          return say(ctx, 'cmd.noteAdded', { serial: match[1]!, kind: t(ctx.locale, `kind.${kind}`) });
+        } catch (e) {
+          return domainErrorReply(ctx, e);
+        }
+      },
+    }),
+  ),
+  command({
+    name: 'role',
+    usage: '/orders role <@user> <viewer|operator|approver|admin>',
+    summary: 'cmd.role',
+    role: 'admin',
+    args: [
+      { name: 'user', required: true, description: 'cmd.badUser' },
+      { name: 'role', required: true, description: 'cmd.badRole' },
+    ],
+    run: async (ctx, args) => {
+      const [mention = '', role] = args.trim().split(/\s+/);
+      const user = ctx.identityOf(mention);
+      if (!user) return say(ctx, 'cmd.badUser');
+      if (!role || !(ROLES as readonly string[]).includes(role)) return say(ctx, 'cmd.badRole');
+      try {
+        await setRole(ctx.desk, ctx.actor, user, role as Role);
+        return say(ctx, 'cmd.roleSet', { user: ctx.mention(user), role });
+      } catch (e) {
+        return domainErrorReply(ctx, e);
+      }
+    },
+  }),
+  command({
+    name: 'approvals',
+    usage: '/orders approvals',
+    summary: 'cmd.approvals',
+    role: 'viewer',
+    run: async (ctx) => {
+      try {
+        const pending = await listApprovals(ctx.desk, ctx.actor, 'pending');
+        return viewReply(approvalListView(pending, ctx.locale, ctx.mention));
+      } catch (e) {
+        return domainErrorReply(ctx, e);
+      }
+    },
+  }),
+  command({
+    name: 'history',
+    usage: '/orders history',
+    summary: 'cmd.history',
+    role: 'viewer',
+    run: async (ctx) => viewReply(historyView(await collectionHistory(ctx.desk, ctx.actor, 10), ctx.locale)),
+  }),
+  notYet('collect', 'cmd.collect'),
+  notYet('unmatched', 'cmd.unmatched'),
+  notYet('upload', 'cmd.upload'),
+  notYet('export', 'cmd.export'),
+  notYet('columns', 'cmd.columns', 'viewer'),
+];
+
+export function helpReply(ctx: BotContext, only?: Command): BotReply {
+  if (only) {
+    return viewReply(
+      messageView(`${t(ctx.locale, only.summary)}\n${t(ctx.locale, 'cmd.usage', { usage: only.usage })}`),
+    );
+  }
+  const lines = [
+    `• \`/orders\` — ${t(ctx.locale, 'cmd.summary')}`,
+    ...COMMANDS.map((c) => `• \`${c.usage}\` — ${t(ctx.locale, c.summary)}${c.available ? '' : ' (…)'}`),
+  ];
+  return viewReply({
+    text: t(ctx.locale, 'help.title'),
+    blocks: [
+      { type: 'header', text: t(ctx.locale, 'help.title') },
+      { type: 'text', text: lines.join('\n') },
+      { type: 'context', text: t(ctx.locale, 'help.footer') },
+    ],
+  });
+}
+
+/** `/orders <text>`: the summary, help, or one command of the catalogue. */
+export async function runCommand(ctx: BotContext, text: string): Promise<BotReply> {
+  const [name = '', ...rest] = text.trim().split(/\s+/);
+  const args = text.trim().slice(name.length).trim();
+  if (!name) {
+    try {
+      return viewReply(summaryView(await deskSummary(ctx.desk, ctx.actor), ctx.locale));
+    } catch (e) {
+      return domainErrorReply(ctx, e);
+    }
+  }
+  if (name === 'help')
+    return helpReply(
+      ctx,
+      COMMANDS.find((c) => c.name === rest[0]),
+    );
+  const cmd = COMMANDS.find((c) => c.name === name.toLowerCase());
+  if (!cmd) return say(ctx, 'cmd.unknown', { name });
+  if (rest[0] === 'help') return helpReply(ctx, cmd);
+  return cmd.run(ctx, args);
+}

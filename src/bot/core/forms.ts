@@ -1,0 +1,284 @@
+// Forms (modals) and the checks of what comes back from them. A form's values are validated here with
+// zod-like rules so a platform can answer field errors before it acknowledges the submission.
+import type { OrderRow } from '../../domain/ports.js';
+import { normalizePhone, normalizeZip } from '../../domain/rules/contact.js';
+import { claimTypesFor } from '../../domain/rules/stage-rules.js';
+import type { Stage } from '../../domain/types.js';
+import type { Locale } from '../../i18n/catalog.js';
+import { t } from '../../i18n/messages.js';
+import { type Field, FORMS, type Form, type FormId, type Option } from './model.js';
+import { formatSerials } from './serials.js';
+
+export type FormValues = Record<string, string | string[] | undefined>;
+
+const reasonField = (
+  locale: Locale,
+  key: 'field.reason' | 'field.holdReason' | 'field.deleteReason',
+): Field => ({
+  id: 'reason',
+  kind: 'multiline',
+  label: t(locale, key),
+  required: true,
+  maxLength: 500,
+});
+
+export interface SerialsMeta {
+  serials: number[];
+  versions?: Record<string, number>;
+  packingGroup?: boolean;
+  /** Where to answer (a platform's reply address, e.g. Slack's response_url or a channel). */
+  reply?: string;
+}
+
+const intro = (locale: Locale, meta: SerialsMeta) =>
+  [
+    t(locale, 'form.intro.serials', { serials: formatSerials(meta.serials, 12) }),
+    meta.packingGroup ? t(locale, 'form.intro.packing') : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+
+export function holdForm(locale: Locale, meta: SerialsMeta): Form {
+  return {
+    id: FORMS.hold,
+    title: t(locale, 'form.hold.title'),
+    submit: t(locale, 'form.submit'),
+    intro: intro(locale, meta),
+    fields: [reasonField(locale, 'field.holdReason')],
+    meta: { ...meta },
+  };
+}
+
+export function deleteForm(locale: Locale, meta: SerialsMeta): Form {
+  return {
+    id: FORMS.delete,
+    title: t(locale, 'form.delete.title'),
+    submit: t(locale, 'form.submit'),
+    intro: intro(locale, meta),
+    fields: [reasonField(locale, 'field.deleteReason')],
+    meta: { ...meta },
+  };
+}
+
+/** R4/R10: in `ready` only cancel is offered; a single order may change the claimed product. */
+export function claimForm(locale: Locale, meta: SerialsMeta, stages: Stage[]): Form {
+  const types = claimTypesFor(stages);
+  const options: Option[] = (types.length ? types : (['cancel'] as const)).map((type) => ({
+    value: type,
+    label: t(locale, `claim.${type}`),
+  }));
+  const fields: Field[] = [
+    {
+      id: 'type',
+      kind: 'select',
+      label: t(locale, 'field.claimType'),
+      required: true,
+      options,
+      initial: options[0]!.value,
+    },
+    reasonField(locale, 'field.reason'),
+  ];
+  if (meta.serials.length === 1) {
+    fields.push({ id: 'newProduct', kind: 'product', label: t(locale, 'field.newProduct'), required: false });
+  }
+  const notes = [intro(locale, meta)];
+  if (stages.includes('ready')) notes.push(t(locale, 'form.intro.ready'));
+  if (meta.serials.length > 1) notes.push(t(locale, 'form.intro.multiClaim'));
+  return {
+    id: FORMS.claim,
+    title: t(locale, 'form.claim.title'),
+    submit: t(locale, 'form.submit'),
+    intro: notes.join('\n'),
+    fields,
+    meta: { ...meta },
+  };
+}
+
+export function batchNextForm(
+  locale: Locale,
+  channels: { id: number; name: string }[],
+  reply?: string,
+): Form {
+  return {
+    id: FORMS.batchNext,
+    title: t(locale, 'form.batchNext.title'),
+    submit: t(locale, 'form.submit'),
+    fields: [
+      {
+        id: 'channels',
+        kind: 'multiselect',
+        label: t(locale, 'field.channels'),
+        required: true,
+        options: channels.map((c) => ({ value: String(c.id), label: c.name })),
+      },
+      { id: 'reason', kind: 'text', label: t(locale, 'field.reason'), required: false, maxLength: 500 },
+    ],
+    meta: { reply },
+  };
+}
+
+export function editForm(locale: Locale, order: OrderRow, reply?: string): Form {
+  const text = (
+    id: string,
+    key: Parameters<typeof t>[1],
+    initial: string,
+    required = true,
+    kind: Field['kind'] = 'text',
+  ): Field => ({
+    id,
+    kind,
+    label: t(locale, key),
+    required,
+    initial,
+    maxLength: kind === 'multiline' ? 300 : 100,
+  });
+  return {
+    id: FORMS.edit,
+    title: t(locale, 'form.edit.title'),
+    submit: t(locale, 'form.submit'),
+    intro: `${t(locale, 'form.intro.serials', { serials: order.serial })}\n${t(locale, 'form.intro.edit')}`,
+    fields: [
+      text('recipientName', 'field.recipientName', order.recipientName),
+      text('recipientPhone', 'field.recipientPhone', order.recipientPhone),
+      text('address', 'field.address', order.address, true, 'multiline'),
+      text('zip', 'field.zip', order.zip),
+      text('deliveryMessage', 'field.deliveryMessage', order.deliveryMessage, false, 'multiline'),
+    ],
+    meta: { serial: order.serial, version: order.version, reply },
+  };
+}
+
+export function addForm(locale: Locale, channels: { id: number; name: string }[], reply?: string): Form {
+  const text = (
+    id: string,
+    key: Parameters<typeof t>[1],
+    required = true,
+    kind: Field['kind'] = 'text',
+  ): Field => ({
+    id,
+    kind,
+    label: t(locale, key),
+    required,
+    maxLength: kind === 'multiline' ? 300 : 100,
+  });
+  return {
+    id: FORMS.add,
+    title: t(locale, 'form.add.title'),
+    submit: t(locale, 'form.submit'),
+    fields: [
+      {
+        id: 'channel',
+        kind: 'select',
+        label: t(locale, 'field.channel'),
+        required: true,
+        options: channels.map((c) => ({ value: String(c.id), label: c.name })),
+      },
+      { id: 'product', kind: 'product', label: t(locale, 'field.product'), required: true },
+      text('mallOrderNo', 'field.mallOrderNo', false),
+      { ...text('quantity', 'field.quantity'), kind: 'number', initial: '1' },
+      { ...text('unitPrice', 'field.unitPrice'), kind: 'number' },
+      text('option', 'field.option', false),
+      text('ordererName', 'field.ordererName'),
+      text('ordererPhone', 'field.ordererPhone'),
+      text('recipientName', 'field.recipientName'),
+      text('recipientPhone', 'field.recipientPhone'),
+      text('address', 'field.address', true, 'multiline'),
+      text('zip', 'field.zip'),
+      text('deliveryMessage', 'field.deliveryMessage', false, 'multiline'),
+      {
+        id: 'kind',
+        kind: 'select',
+        label: t(locale, 'field.kind'),
+        required: true,
+        options: [
+          { value: 'B2C', label: 'B2C' },
+          { value: 'B2B', label: 'B2B' },
+        ],
+        initial: 'B2C',
+      },
+    ],
+    meta: { reply },
+  };
+}
+
+export function rejectForm(locale: Locale, approvalId: number, summary: string, reply?: string): Form {
+  return {
+    id: FORMS.reject,
+    title: t(locale, 'form.reject.title'),
+    submit: t(locale, 'form.submit'),
+    intro: t(locale, 'form.intro.reject', { id: approvalId, summary }),
+    fields: [reasonField(locale, 'field.reason')],
+    meta: { approvalId, reply },
+  };
+}
+
+/** The fields each form has, for validation without rebuilding the form. */
+const FIELD_RULES: Record<
+  FormId,
+  Record<string, 'required' | 'optional' | 'number' | 'phone' | 'zip' | 'choice' | 'choices'>
+> = {
+  [FORMS.hold]: { reason: 'required' },
+  [FORMS.delete]: { reason: 'required' },
+  [FORMS.claim]: { type: 'choice', reason: 'required', newProduct: 'optional' },
+  [FORMS.batchNext]: { channels: 'choices', reason: 'optional' },
+  [FORMS.edit]: {
+    recipientName: 'required',
+    recipientPhone: 'phone',
+    address: 'required',
+    zip: 'zip',
+    deliveryMessage: 'optional',
+  },
+  [FORMS.add]: {
+    channel: 'choice',
+    product: 'choice',
+    mallOrderNo: 'optional',
+    quantity: 'number',
+    unitPrice: 'number',
+    option: 'optional',
+    ordererName: 'required',
+    ordererPhone: 'phone',
+    recipientName: 'required',
+    recipientPhone: 'phone',
+    address: 'required',
+    zip: 'zip',
+    deliveryMessage: 'optional',
+    kind: 'choice',
+  },
+  [FORMS.reject]: { reason: 'required' },
+};
+
+const PHONE = /^0\d{1,2}-\d{3,4}-\d{4}$|^1\d{3}-\d{4}$/;
+
+/** Field id → sentence for every value that cannot be taken; empty when all is well. */
+export function validateForm(id: FormId, values: FormValues, locale: Locale): Record<string, string> {
+  const errors: Record<string, string> = {};
+  for (const [field, rule] of Object.entries(FIELD_RULES[id])) {
+    const raw = values[field];
+    const text = Array.isArray(raw) ? '' : (raw ?? '').trim();
+    if (rule === 'choices') {
+      if (!Array.isArray(raw) || raw.length === 0) errors[field] = t(locale, 'error.choose');
+      continue;
+    }
+    if (rule === 'optional') {
+      if (text.length > 500) errors[field] = t(locale, 'error.tooLong', { max: 500 });
+      continue;
+    }
+    if (!text) {
+      errors[field] = t(locale, rule === 'choice' ? 'error.choose' : 'error.required');
+      continue;
+    }
+    if (text.length > 500) errors[field] = t(locale, 'error.tooLong', { max: 500 });
+    else if (rule === 'number' && !/^\d{1,9}$/.test(text.replace(/,/g, '')))
+      errors[field] = t(locale, 'error.number');
+    else if (rule === 'phone' && !PHONE.test(normalizePhone(text))) errors[field] = t(locale, 'error.phone');
+    else if (rule === 'zip' && !/^\d{5}$/.test(normalizeZip(text))) errors[field] = t(locale, 'error.zip');
+  }
+  return errors;
+}
+
+export const text = (values: FormValues, id: string): string => {
+  const v = values[id];
+  return (Array.isArray(v) ? v[0] : v)?.trim() ?? '';
+};
+
+export const number = (values: FormValues, id: string): number => Number(text(values, id).replace(/,/g, ''));

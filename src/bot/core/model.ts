@@ -1,0 +1,109 @@
+// The neutral message and modal models. Slack, Discord and the console each render these; platform
+// limits (block counts, option counts, text lengths) are the renderers' business.
+
+/** Interactive element ids: `om:<action>`; each carries a small JSON value. */
+export const ACTIONS = {
+  openList: 'om:list',
+  page: 'om:page',
+  bulk: 'om:bulk',
+  orderMenu: 'om:order',
+  approve: 'om:approve',
+  reject: 'om:reject',
+  select: 'om:select',
+} as const;
+export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
+
+/** Forms (modals): `om:form:<name>`. */
+export const FORMS = {
+  hold: 'om:form:hold',
+  delete: 'om:form:delete',
+  claim: 'om:form:claim',
+  batchNext: 'om:form:batch-next',
+  edit: 'om:form:edit',
+  add: 'om:form:add',
+  reject: 'om:form:reject',
+} as const;
+export type FormId = (typeof FORMS)[keyof typeof FORMS];
+
+export interface Button {
+  action: ActionId;
+  label: string;
+  /** JSON, kept small (Slack: 2000 chars; Discord custom_id: 100). */
+  value: string;
+  style?: 'primary' | 'danger';
+}
+
+export interface MenuItem {
+  label: string;
+  value: string;
+}
+
+/** One order as a list line: what the operator needs to recognise it. */
+export interface OrderLine {
+  serial: number;
+  version: number;
+  title: string;
+  detail: string;
+  badges: string;
+  /** Per-order actions (claim, next, hold, edit, delete, detail, message). */
+  menu: MenuItem[];
+}
+
+export type Block =
+  | { type: 'header'; text: string }
+  | { type: 'text'; text: string }
+  | { type: 'fields'; fields: { label: string; value: string }[] }
+  | { type: 'orders'; lines: OrderLine[]; selectable: boolean }
+  | { type: 'buttons'; buttons: Button[] }
+  | { type: 'context'; text: string }
+  | { type: 'divider' };
+
+export interface View {
+  /** Plain text for notifications and fallbacks. */
+  text: string;
+  blocks: Block[];
+}
+
+export interface Option {
+  value: string;
+  label: string;
+}
+
+export type FieldKind = 'text' | 'multiline' | 'number' | 'select' | 'multiselect' | 'date' | 'product';
+
+export interface Field {
+  id: string;
+  kind: FieldKind;
+  label: string;
+  required: boolean;
+  options?: Option[];
+  initial?: string | string[];
+  placeholder?: string;
+  hint?: string;
+  maxLength?: number;
+}
+
+/** A modal: its fields, and the context it needs when submitted (kept small). */
+export interface Form {
+  id: FormId;
+  title: string;
+  submit: string;
+  fields: Field[];
+  meta: Record<string, unknown>;
+  /** Text shown above the fields (what the form acts on). */
+  intro?: string;
+}
+
+/** What a command, a click or a submission answers. */
+export type BotReply =
+  | { kind: 'view'; view: View; replaceOriginal?: boolean }
+  | { kind: 'form'; form: Form }
+  /** Form values that cannot be taken: field id → sentence; the form stays open. */
+  | { kind: 'errors'; errors: Record<string, string> }
+  | { kind: 'none' };
+
+export const viewReply = (view: View, replaceOriginal = false): BotReply => ({
+  kind: 'view',
+  view,
+  replaceOriginal,
+});

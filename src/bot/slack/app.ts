@@ -1,0 +1,341 @@
+// Bolt wiring: every listener parses the payload, calls the bot core, and delivers what it answers.
+// Nothing here decides anything about orders.
+import { App, LogLevel, type Logger } from '@slack/bolt';
+import type { Desk } from '../../domain/context.js';
+import type { ApprovalRecord } from '../../domain/ports.js';
+import { approverIdentities } from '../../domain/services/approvals.js';
+import { identityProfile, rememberProfile, resolveActor } from '../../domain/services/actors.js';
+import { type Locale, pickLocale } from '../../i18n/catalog.js';
+import { type MessageKey, t } from '../../i18n/messages.js';
+import { runCommand } from '../core/commands.js';
+import type { BotContext, ChatRefs, Notifier } from '../core/context.js';
+import { type Checked, checkForm, handleAction, productOptions, submitForm } from '../core/interactions.js';
+import { type ActionId, type BotReply, FORMS, type FormId } from '../core/model.js';
+import { approvalView, messageView } from '../core/views.js';
+import { FastifySlackReceiver } from './receiver.js';
+import { LIMITS, formValues, renderMessage, renderModal } from './render.js';
+
+export interface SlackOptions {
+  botToken: string;
+  signingSecret: string;
+  /** Socket Mode instead of the HTTP endpoint. */
+  appToken?: string;
+  /** Web API base, e.g. a fake in tests (default https://slack.com/api/). */
+  apiUrl?: string;
+  approvalsChannel?: string;
+  defaultLocale: Locale;
+  botId?: string;
+  botUserId?: string;
+  logLevel?: string;
+}
+
+export interface SlackAdapter {
+  app: App;
+  /** The HTTP receiver's fastify plugin (absent in Socket Mode). */
+  receiver: FastifySlackReceiver | null;
+  notifier: Notifier;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const FORM_IDS = new Set<string>(Object.values(FORMS));
+const STASH_PREFIX = 'stash:';
+const FORM_TTL_MS = 3 * 3600_000;
+
+export const slackIdentity = (team: string, user: string) => `slack:${team}:${user}`;
+const userOf = (identity: string) => (identity.startsWith('slack:') ? identity.split(':')[2]! : null);
+export const slackMention = (identity: string) => {
+  const user = userOf(identity);
+  return user ? `<@${user}>` : identity;
+};
+
+export function createSlackAdapter(
+  desk: Desk,
+  refs: ChatRefs,
+  options: SlackOptions,
+  logger?: Logger,
+): SlackAdapter {
+  const receiver = options.appToken
+    ? null
+    : new FastifySlackReceiver({
+        signingSecret: options.signingSecret,
+        onError: (e) => logger?.error(e),
+      });
+  const app = new App({
+    token: options.botToken,
+    botId: options.botId,
+    botUserId: options.botUserId,
+    ...(receiver ? { receiver } : { appToken: options.appToken, socketMode: true }),
+    clientOptions: {
+      ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+      // Interactive paths cannot wait half an hour for rate limits: a few quick retries only.
+      retryConfig: { retries: 2, factor: 1.5, minTimeout: 200, maxTimeout: 1500 },
+    },
+    logger,
+    logLevel: (options.logLevel as LogLevel | undefined) ?? LogLevel.WARN,
+  });
+  const client = app.client;
+  const replyOrigins = new Set([
+    'https://hooks.slack.com',
+    ...(options.apiUrl ? [new URL(options.apiUrl).origin] : []),
+  ]);
+
+  async function localeOf(identity: string): Promise<Locale> {
+    const known = await identityProfile(desk, identity);
+    if (known?.locale) return pickLocale(known.locale, options.defaultLocale);
+    const user = userOf(identity);
+    if (!user) return options.defaultLocale;
+    try {
+      const info = await client.users.info({ user, include_locale: true });
+      const locale = info.user?.locale ?? null;
+      await rememberProfile(desk, identity, {
+        locale,
+        displayName: info.user?.real_name ?? info.user?.name ?? null,
+      });
+      return pickLocale(locale, options.defaultLocale);
+    } catch (e) {
+      logger?.warn(`users.info failed for ${user}: ${(e as Error).message}`);
+      return options.defaultLocale;
+    }
+  }
+
+  async function contextFor(team: string, user: string, reply?: string): Promise<BotContext> {
+    const identity = slackIdentity(team, user);
+    const [actor, locale] = await Promise.all([resolveActor(desk, identity, 'slack'), localeOf(identity)]);
+    const identityOf = (mention: string) => {
+      const m = /^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/.exec(mention);
+      return m ? slackIdentity(team, m[1]!) : null;
+    };
+    return { desk, actor, locale, notifier, reply, mention: slackMention, identityOf };
+  }
+
+  async function postReply(url: string | undefined, payload: Record<string, unknown>): Promise<boolean> {
+    if (!url) return false;
+    let origin: string;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      return false;
+    }
+    if (!replyOrigins.has(origin)) return false;
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
+    return res.ok;
+  }
+
+  async function metadata(form: BotReply & { kind: 'form' }, reply?: string): Promise<string> {
+    const json = JSON.stringify({ ...form.form.meta, reply });
+    if (json.length <= LIMITS.privateMetadata) return json;
+    return `${STASH_PREFIX}${await refs.stash({ ...form.form.meta, reply }, FORM_TTL_MS)}`;
+  }
+
+  async function readMetadata(raw: string): Promise<Record<string, unknown> | null> {
+    try {
+      if (raw.startsWith(STASH_PREFIX))
+        return ((await refs.unstash(raw.slice(STASH_PREFIX.length))) as Record<string, unknown>) ?? null;
+      return raw ? JSON.parse(raw) : {};
+    } catch {
+      return null;
+    }
+  }
+
+  /** Delivers a reply: a modal, or a message to the person (through the response URL, else by DM). */
+  async function deliver(reply: BotReply, to: { user: string; replyUrl?: string; triggerId?: string }) {
+    if (reply.kind === 'none' || reply.kind === 'errors') return;
+    if (reply.kind === 'form') {
+      if (!to.triggerId) return;
+      await client.views.open({
+        trigger_id: to.triggerId,
+        view: renderModal(reply.form, await metadata(reply, to.replyUrl)) as never,
+      });
+      return;
+    }
+    const message = renderMessage(reply.view);
+    const sent = await postReply(
+      to.replyUrl,
+      reply.replaceOriginal
+        ? { replace_original: true, ...message }
+        : { response_type: 'ephemeral', replace_original: false, ...message },
+    );
+    if (!sent) await client.chat.postMessage({ channel: to.user, ...message });
+  }
+
+  async function tell(identity: string, key: MessageKey, params: Record<string, string | number>) {
+    const user = userOf(identity);
+    if (!user) return;
+    const locale = await localeOf(identity);
+    const message = renderMessage(messageView(t(locale, key, params)));
+    const im = await client.conversations.open({ users: user });
+    await client.chat.postMessage({ channel: im.channel?.id ?? user, ...message });
+  }
+
+  const notifier: Notifier = {
+    async approvalRequested(approval: ApprovalRecord) {
+      if (options.approvalsChannel) {
+        const message = renderMessage(approvalView(approval, options.defaultLocale, slackMention));
+        const posted = await client.chat.postMessage({ channel: options.approvalsChannel, ...message });
+        if (posted.ts) {
+          await refs.addMessage({
+            kind: 'approval',
+            ref: String(approval.id),
+            platform: 'slack',
+            channel: posted.channel ?? options.approvalsChannel,
+            ts: posted.ts,
+          });
+        }
+        return;
+      }
+      for (const approver of await approverIdentities(desk)) {
+        const user = userOf(approver);
+        if (!user || approver === approval.requester) continue;
+        const locale = await localeOf(approver);
+        const im = await client.conversations.open({ users: user });
+        const channel = im.channel?.id ?? user;
+        const posted = await client.chat.postMessage({
+          channel,
+          ...renderMessage(approvalView(approval, locale, slackMention)),
+        });
+        if (posted.ts) {
+          await refs.addMessage({
+            kind: 'approval',
+            ref: String(approval.id),
+            platform: 'slack',
+            channel: posted.channel ?? channel,
+            ts: posted.ts,
+          });
+        }
+      }
+    },
+    async approvalDecided(approval: ApprovalRecord) {
+      for (const ref of await refs.messages('approval', String(approval.id), 'slack')) {
+        const message = renderMessage(approvalView(approval, options.defaultLocale, slackMention));
+        await client.chat
+          .update({ channel: ref.channel, ts: ref.ts, ...message })
+          .catch((e) => logger?.warn(`chat.update failed: ${(e as Error).message}`));
+      }
+      if (approval.status === 'approved' || approval.status === 'rejected') {
+        const locale = await localeOf(approval.requester);
+        await tell(approval.requester, `approval.toRequester.${approval.status}`, {
+          id: approval.id,
+          action: t(locale, `action.${approval.action}` as MessageKey),
+          decider: slackMention(approval.decidedBy ?? ''),
+          reason: approval.decisionReason ?? '',
+        });
+      }
+    },
+  };
+
+  app.command('/orders', async ({ command, ack }) => {
+    await ack();
+    const ctx = await contextFor(command.team_id, command.user_id, command.response_url);
+    const reply = await runCommand(ctx, command.text ?? '');
+    await deliver(reply, {
+      user: command.user_id,
+      replyUrl: command.response_url,
+      triggerId: command.trigger_id,
+    });
+  });
+
+  app.action(/^om:/, async ({ action, body, ack }) => {
+    await ack();
+    const a = action as {
+      action_id: string;
+      type: string;
+      value?: string;
+      selected_option?: { value: string };
+    };
+    const actionId = a.action_id.split(':').slice(0, 2).join(':') as ActionId;
+    if (actionId === 'om:select') return; // ticking a checkbox changes nothing until a button is pressed
+    const b = body as {
+      team?: { id: string };
+      user: { id: string; team_id?: string };
+      response_url?: string;
+      trigger_id?: string;
+      state?: { values: Record<string, Record<string, { selected_options?: { value: string }[] }>> };
+    };
+    const team = b.team?.id ?? b.user.team_id ?? '';
+    const ctx = await contextFor(team, b.user.id, b.response_url);
+    const reply = await handleAction(
+      ctx,
+      actionId,
+      a.value ?? a.selected_option?.value ?? '',
+      checkedOrders(b.state?.values),
+    );
+    await deliver(reply, { user: b.user.id, replyUrl: b.response_url, triggerId: b.trigger_id });
+  });
+
+  app.view(/^om:form:/, async ({ ack, view, body }) => {
+    const formId = view.callback_id;
+    if (!FORM_IDS.has(formId)) return ack();
+    const meta = await readMetadata(view.private_metadata);
+    const team = body.team?.id ?? body.user.team_id ?? '';
+    const reply = typeof meta?.reply === 'string' ? meta.reply : undefined;
+    const ctx = await contextFor(team, body.user.id, reply);
+    if (!meta) {
+      await ack();
+      await deliver(
+        { kind: 'view', view: messageView(t(ctx.locale, 'error.expired')) },
+        { user: body.user.id, replyUrl: reply },
+      );
+      return;
+    }
+    const values = formValues(view.state.values as never);
+    const errors = checkForm(ctx, formId as FormId, values);
+    if (Object.keys(errors).length) {
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    await ack();
+    const result = await submitForm(ctx, formId as FormId, meta, values);
+    await deliver(result, { user: body.user.id, replyUrl: reply });
+  });
+
+  app.options(/^(product|newProduct)$/, async ({ ack, body, payload }) => {
+    const b = body as { team?: { id: string }; user: { id: string; team_id?: string } };
+    const ctx = await contextFor(b.team?.id ?? b.user.team_id ?? '', b.user.id);
+    const options = await productOptions(ctx, (payload as { value?: string }).value ?? '');
+    await ack({
+      options: options.map((o) => ({ text: { type: 'plain_text', text: o.label }, value: o.value })),
+    });
+  });
+
+  app.error(async (error) => {
+    logger?.error(error);
+  });
+
+  return {
+    app,
+    receiver,
+    notifier,
+    start: async () => {
+      if (!receiver) await app.start();
+    },
+    stop: async () => {
+      if (!receiver) await app.stop();
+    },
+  };
+}
+
+/** The orders ticked on a list message, with the versions shown. */
+function checkedOrders(
+  values: Record<string, Record<string, { selected_options?: { value: string }[] }>> | undefined,
+): Checked[] {
+  const checked: Checked[] = [];
+  for (const [blockId, elements] of Object.entries(values ?? {})) {
+    if (!blockId.startsWith('pick:')) continue;
+    for (const element of Object.values(elements)) {
+      for (const option of element.selected_options ?? []) {
+        try {
+          const v = JSON.parse(option.value) as { s: number; v: number };
+          if (Number.isInteger(v.s) && Number.isInteger(v.v)) checked.push({ serial: v.s, version: v.v });
+        } catch {
+          // an option we did not write: ignore it
+        }
+      }
+    }
+  }
+  return checked;
+}
