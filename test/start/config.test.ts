@@ -20,7 +20,11 @@ describe('configuration', () => {
   });
 
   it('reads lists and flags', () => {
-    const config = loadConfig({ ADMIN_USERS: 'slack:T1:U1, console', SEED_DEMO: 'false', APPROVAL_REQUIRED: '' });
+    const config = loadConfig({
+      ADMIN_USERS: 'slack:T1:U1, console',
+      SEED_DEMO: 'false',
+      APPROVAL_REQUIRED: '',
+    });
     expect(config.ADMIN_USERS).toEqual(['slack:T1:U1', 'console']);
     expect(config.SEED_DEMO).toBe(false);
     expect(config.APPROVAL_REQUIRED).toEqual([]);

@@ -26,13 +26,18 @@ describe('embedded start', () => {
       expect(await (await fetch(`${first.url}/readyz`)).json()).toEqual({ status: 'ready' });
       const unauthorised = await fetch(`${first.url}/api/v1/orders`);
       expect(unauthorised.status).toBe(401);
-      const orders = await fetch(`${first.url}/api/v1/orders?limit=200`, { headers: { authorization: `Bearer ${token}` } });
+      const orders = await fetch(`${first.url}/api/v1/orders?limit=200`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(orders.status).toBe(200);
-      const body = (await orders.json()) as { items: { isDemo: boolean; stage: string; channelName: string }[] };
+      const body = (await orders.json()) as {
+        items: { isDemo: boolean; stage: string; channelName: string }[];
+      };
       expect(body.items.length).toBeGreaterThanOrEqual(24);
       expect(body.items.every((o) => o.isDemo && o.channelName.includes('demo'))).toBe(true);
       const stages = new Set(body.items.map((o) => o.stage));
-      for (const stage of ['unmatched', 'intake', 'processing', 'shipping', 'closed', 'held']) expect(stages).toContain(stage);
+      for (const stage of ['unmatched', 'intake', 'processing', 'shipping', 'closed', 'held'])
+        expect(stages).toContain(stage);
     } finally {
       await first.stop();
     }
