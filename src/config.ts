@@ -57,6 +57,8 @@ export const configSchema = z.object({
   /** Known bot ids spare Bolt the auth.test call (offline set-ups, tests). */
   SLACK_BOT_ID: optional(z.string().min(1)),
   SLACK_BOT_USER_ID: optional(z.string().min(1)),
+  /** auto: the console opens when no chat platform is configured and stdin is a terminal. */
+  CONSOLE: z.enum(['auto', 'on', 'off']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

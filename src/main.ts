@@ -3,6 +3,7 @@ import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CONSOLE_IDENTITY, runConsole } from './bot/console/console.js';
 import { createSlackAdapter, type SlackAdapter } from './bot/slack/app.js';
 import { SLACK_EVENTS_PATH } from './bot/slack/receiver.js';
 import { type Config, ConfigError, loadConfig, slackEnabled } from './config.js';
@@ -53,7 +54,8 @@ export async function start(config: Config): Promise<Started> {
     policy: {
       approvalRequired: config.APPROVAL_REQUIRED,
       approvalTtlHours: config.APPROVAL_TTL_HOURS,
-      adminUsers: config.ADMIN_USERS,
+      // On the embedded database the person at the terminal owns the desk.
+      adminUsers: embedded ? [...config.ADMIN_USERS, CONSOLE_IDENTITY] : config.ADMIN_USERS,
       defaultRole: config.DEFAULT_ROLE,
     },
     now: () => new Date(),
@@ -171,6 +173,16 @@ async function main() {
     throw e;
   }
   const started = await start(config);
+  const wantConsole =
+    config.CONSOLE === 'on' || (config.CONSOLE === 'auto' && !slackEnabled(config) && process.stdin.isTTY);
+  if (wantConsole) {
+    void runConsole({
+      desk: started.desk,
+      locale: config.DEFAULT_LOCALE,
+      input: process.stdin,
+      output: process.stdout,
+    }).then(() => started.stop().then(() => process.exit(0)));
+  }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       console.log(`\n${signal}: closing HTTP and the database…`);

@@ -36,6 +36,8 @@ const messages = {
   'cmd.msg': { ko: '주문서에 메시지 남기기', en: 'leave a message on an order' },
   'cmd.cs': { ko: '주문서에 CS 메모 남기기', en: 'add a CS note to an order' },
   'cmd.role': { ko: '역할 지정 (관리자)', en: 'give a role (admins)' },
+  'cmd.approve': { ko: '승인 요청 승인 (승인권자)', en: 'approve a request (approvers)' },
+  'cmd.reject': { ko: '승인 요청 반려 (사유 필수)', en: 'reject a request (reason required)' },
   'cmd.approvals': { ko: '승인 대기 중인 요청', en: 'pending approval requests' },
   'cmd.history': { ko: '주문수집 내역', en: 'collection history' },
   'cmd.collect': { ko: '쇼핑몰 주문수집', en: 'collect orders from malls' },

@@ -73,8 +73,11 @@ async function race<A, B>(
   const winner = first(pausing.desk);
   await Promise.race([pausing.paused, winner]);
   const loser = second(desk);
-  await someoneWaitsForALock(database);
-  pausing.commit();
+  try {
+    await someoneWaitsForALock(database);
+  } finally {
+    pausing.commit();
+  }
   return Promise.allSettled([winner, loser]) as Promise<[PromiseSettledResult<A>, PromiseSettledResult<B>]>;
 }
 

@@ -2,7 +2,7 @@
 // from here. A handler parses its arguments, makes one domain call, and returns a neutral reply.
 import { isDomainError } from '../../domain/errors.js';
 import { setRole } from '../../domain/services/actors.js';
-import { listApprovals, submitAction } from '../../domain/services/approvals.js';
+import { decideApproval, listApprovals, submitAction } from '../../domain/services/approvals.js';
 import { listChannels } from '../../domain/services/catalog.js';
 import { collectionHistory } from '../../domain/services/collection.js';
 import { addNote } from '../../domain/services/notes.js';
@@ -18,6 +18,7 @@ import {
   type ListState,
   actionResultView,
   approvalListView,
+  approvalView,
   historyView,
   messageView,
   orderDetailView,
@@ -147,6 +148,21 @@ export async function runAction(
     }
     if (outcome.kind === 'done') return viewReply(actionResultView(outcome.result, ctx.locale));
     return say(ctx, 'cmd.notYet', { name: request.action });
+  } catch (e) {
+    return domainErrorReply(ctx, e);
+  }
+}
+
+/** `/orders approve 12` and `/orders reject 12 <reason>`: the buttons' decisions, typed. */
+async function decideByCommand(ctx: BotContext, args: string, decision: 'approve' | 'reject'): Promise<BotReply> {
+  const match = /^#?(\d{1,9})(?:\s+([\s\S]+))?$/.exec(args.trim());
+  if (!match) return say(ctx, 'cmd.usage', { usage: decision === 'approve' ? '/orders approve 12' : '/orders reject 12 …' });
+  try {
+    const result = await decideApproval(ctx.desk, ctx.actor, { id: Number(match[1]), decision, reason: match[2] });
+    await ctx.notifier.approvalDecided(result.approval);
+    const view = approvalView(result.approval, ctx.locale, ctx.mention);
+    if (result.result) view.blocks.push(...actionResultView(result.result, ctx.locale).blocks);
+    return viewReply(view);
   } catch (e) {
     return domainErrorReply(ctx, e);
   }
@@ -322,6 +338,25 @@ export const COMMANDS: Command[] = [
     summary: 'cmd.history',
     role: 'viewer',
     run: async (ctx) => viewReply(historyView(await collectionHistory(ctx.desk, ctx.actor, 10), ctx.locale)),
+  }),
+  command({
+    name: 'approve',
+    usage: '/orders approve <id>',
+    summary: 'cmd.approve',
+    role: 'approver',
+    args: [{ name: 'id', required: true, description: 'cmd.approve' }],
+    run: async (ctx, args) => decideByCommand(ctx, args, 'approve'),
+  }),
+  command({
+    name: 'reject',
+    usage: '/orders reject <id> <reason>',
+    summary: 'cmd.reject',
+    role: 'approver',
+    args: [
+      { name: 'id', required: true, description: 'cmd.reject' },
+      { name: 'reason', required: true, description: 'field.reason' },
+    ],
+    run: async (ctx, args) => decideByCommand(ctx, args, 'reject'),
   }),
   notYet('collect', 'cmd.collect'),
   notYet('unmatched', 'cmd.unmatched'),

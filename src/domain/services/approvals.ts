@@ -81,7 +81,7 @@ export async function submitAction(desk: Desk, actor: Actor, req: ActionRequest)
   requireRole(actor, minimumRole(req));
   if (desk.policy.approvalRequired.includes(req.action as ApprovableAction)) {
     const reason = ('reason' in req ? req.reason : undefined)?.trim() ?? '';
-    if ((req.action === 'delete' || req.action === 'export') && !reason) {
+    if (['hold', 'delete', 'claim', 'export'].includes(req.action) && !reason) {
       throw new DomainError('VALIDATION', { field: 'reason' });
     }
     if (req.action === 'batch_next' && req.channelIds.length === 0) {

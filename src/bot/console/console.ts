@@ -1,0 +1,166 @@
+// The console: the same `/orders …` commands as Slack, in a terminal, for trying OrderMate without a
+// workspace. Forms become questions; buttons become the commands that do the same.
+import { createInterface } from 'node:readline/promises';
+import type { Readable, Writable } from 'node:stream';
+import type { Desk } from '../../domain/context.js';
+import type { ApprovalRecord } from '../../domain/ports.js';
+import { isIdentity, resolveActor } from '../../domain/services/actors.js';
+import type { Locale } from '../../i18n/catalog.js';
+import { t } from '../../i18n/messages.js';
+import { runCommand } from '../core/commands.js';
+import type { BotContext, Notifier } from '../core/context.js';
+import type { FormValues } from '../core/forms.js';
+import { checkForm, productOptions, submitForm } from '../core/interactions.js';
+import type { BotReply, Field, Form } from '../core/model.js';
+import { approvalView } from '../core/views.js';
+import { renderText } from './render.js';
+
+export const CONSOLE_IDENTITY = 'console';
+
+export interface ConsoleOptions {
+  desk: Desk;
+  locale: Locale;
+  input: Readable;
+  output: Writable;
+  /** Other platforms' notifiers: approvals asked here still reach Slack or Discord approvers. */
+  notifiers?: Notifier[];
+}
+
+/** Runs until `exit` or the end of input. */
+export async function runConsole(options: ConsoleOptions): Promise<void> {
+  const { desk, locale, output } = options;
+  const rl = createInterface({ input: options.input, output, terminal: false });
+  const write = (text: string) => output.write(`${text}\n`);
+  const lines = rl[Symbol.asyncIterator]();
+  const ask = async (prompt: string): Promise<string | null> => {
+    output.write(prompt);
+    const next = await lines.next();
+    return next.done ? null : String(next.value);
+  };
+
+  const notifier: Notifier = {
+    async approvalRequested(approval: ApprovalRecord) {
+      for (const n of options.notifiers ?? []) await n.approvalRequested(approval);
+    },
+    async approvalDecided(approval: ApprovalRecord) {
+      write(renderText(approvalView(approval, locale)));
+      for (const n of options.notifiers ?? []) await n.approvalDecided(approval);
+    },
+  };
+  const context = async (): Promise<BotContext> => ({
+    desk,
+    actor: await resolveActor(desk, CONSOLE_IDENTITY, 'console'),
+    locale,
+    notifier,
+    mention: (id) => id,
+    identityOf: (text) => (isIdentity(text) ? text : null),
+  });
+
+  write(t(locale, 'console.welcome'));
+  for (;;) {
+    const line = await ask('> ');
+    if (line === null) break;
+    const text = line.trim();
+    if (!text) continue;
+    if (text === 'exit' || text === 'quit') break;
+    const command = text.replace(/^\/?orders\b/, '').trim();
+    try {
+      const ctx = await context();
+      let reply = await runCommand(ctx, command);
+      while (reply.kind === 'form') {
+        const values = await fillForm(reply.form, ctx, ask, write);
+        if (!values) {
+          write(t(locale, 'console.cancelled'));
+          reply = { kind: 'none' };
+          break;
+        }
+        reply = await submitForm(ctx, reply.form.id, reply.form.meta, values);
+      }
+      show(reply, write, locale);
+    } catch (e) {
+      write(t(locale, 'error.internal'));
+      if (process.env.LOG_LEVEL === 'debug') write(String((e as Error).stack));
+    }
+  }
+  rl.close();
+}
+
+function show(reply: BotReply, write: (s: string) => void, locale: Locale) {
+  if (reply.kind !== 'view') return;
+  write(renderText(reply.view));
+  const hints = reply.view.blocks.flatMap((b) => (b.type === 'buttons' ? b.buttons : []));
+  if (hints.some((b) => b.action === 'om:bulk')) {
+    write(t(locale, 'console.hint', { hint: '/orders next|hold|claim|delete <serials>' }));
+  }
+  if (hints.some((b) => b.action === 'om:approve')) {
+    write(t(locale, 'console.hint', { hint: '/orders approve <id> · /orders reject <id> <reason>' }));
+  }
+}
+
+type Ask = (prompt: string) => Promise<string | null>;
+
+/** Asks each field in turn; an empty answer to a required field asks again; `cancel` leaves. */
+async function fillForm(
+  form: Form,
+  ctx: BotContext,
+  ask: Ask,
+  write: (s: string) => void,
+): Promise<FormValues | null> {
+  write(`\n== ${form.title} ==`);
+  if (form.intro) write(form.intro);
+  const values: FormValues = {};
+  let pending = form.fields;
+  for (;;) {
+    for (const field of pending) {
+      const value = await askField(field, ctx, ask, write);
+      if (value === null) return null;
+      values[field.id] = value;
+    }
+    const errors = checkForm(ctx, form.id, values);
+    const wrong = form.fields.filter((f) => errors[f.id]);
+    if (wrong.length === 0) return values;
+    for (const f of wrong) write(`  ! ${f.label}: ${errors[f.id]}`);
+    pending = wrong;
+  }
+}
+
+async function askField(
+  field: Field,
+  ctx: BotContext,
+  ask: Ask,
+  write: (s: string) => void,
+): Promise<string | string[] | undefined | null> {
+  const mark = field.required ? '' : ' (-)';
+  const initial = typeof field.initial === 'string' && field.initial ? ` [${field.initial}]` : '';
+  if (field.kind === 'select' || field.kind === 'multiselect') {
+    (field.options ?? []).forEach((o, i) => write(`  ${i + 1}. ${o.label}`));
+  }
+  const answer = await ask(`${field.label}${mark}${initial}: `);
+  if (answer === null || answer.trim() === 'cancel') return null;
+  const text = answer.trim() || (typeof field.initial === 'string' ? field.initial : '');
+  const options = field.options ?? [];
+  switch (field.kind) {
+    case 'select':
+      return (
+        options[Number(text) - 1]?.value ??
+        options.find((o) => o.value === text || o.label === text)?.value ??
+        undefined
+      );
+    case 'multiselect':
+      return text
+        .split(/[\s,]+/)
+        .map((n) => options[Number(n) - 1]?.value)
+        .filter((v): v is string => Boolean(v));
+    case 'product': {
+      if (!text) return undefined;
+      const found = await productOptions(ctx, text);
+      if (found.length === 0) return undefined;
+      found.slice(0, 10).forEach((o, i) => write(`  ${i + 1}. ${o.label}`));
+      const pick = await ask('#: ');
+      if (pick === null) return null;
+      return found[Number(pick.trim()) - 1]?.value ?? found[0]!.value;
+    }
+    default:
+      return text || undefined;
+  }
+}

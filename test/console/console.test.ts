@@ -1,0 +1,79 @@
+// The console: the same commands as Slack, typed in a terminal; forms become questions.
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { runConsole } from '../../src/bot/console/console.js';
+import type { Locale } from '../../src/i18n/catalog.js';
+import { addLines, freshDesk, line, seedCatalog, stageOf } from '../support/desk.js';
+
+/** Types the lines into a console session and returns all it printed. */
+async function session(
+  desk: Parameters<typeof runConsole>[0]['desk'],
+  lines: string[],
+  locale: Locale = 'ko',
+) {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = '';
+  output.on('data', (chunk) => {
+    printed += String(chunk);
+  });
+  const done = runConsole({ desk, locale, input, output });
+  for (const l of lines) input.write(`${l}\n`);
+  input.end();
+  await done;
+  return printed;
+}
+
+describe('console', () => {
+  it('/orders hold asks for the reason, holds, and shows which were held and which refused', async () => {
+    const { desk } = await freshDesk({ adminUsers: ['console'] });
+    const f = await seedCatalog(desk);
+    const { created } = await addLines(desk, [line(f.channelId), line(f.channelId)]);
+    const [a, b] = created as [number, number];
+    const printed = await session(desk, [`/orders hold ${a} 99999`, '주소 확인 필요', 'exit']);
+    expect(printed).toContain('보류 사유');
+    expect(printed).toContain(`출고보류 1건: ${a}`);
+    expect(printed).toContain('99999 — 주문서를 찾을 수 없습니다');
+    const held = await stageOf(desk, a);
+    expect(held?.stage).toBe('held');
+    expect(held?.holdReason).toBe('주소 확인 필요');
+    expect((await stageOf(desk, b))?.stage).toBe('intake');
+  });
+
+  it('a required answer left empty is asked again; cancel leaves the form and changes nothing', async () => {
+    const { desk } = await freshDesk({ adminUsers: ['console'] });
+    const f = await seedCatalog(desk);
+    const { created } = await addLines(desk, [line(f.channelId)]);
+    const printed = await session(desk, [`/orders delete ${created[0]}`, '', 'cancel', 'exit'], 'en');
+    expect(printed).toContain('required');
+    expect(printed).toContain('Cancelled.');
+    expect((await stageOf(desk, created[0]!))?.deletedAt).toBeNull();
+  });
+
+  it('lists orders masked, in English for an English console, with the commands the buttons stand for', async () => {
+    const { desk } = await freshDesk({ adminUsers: ['console'] });
+    const f = await seedCatalog(desk);
+    await addLines(desk, [line(f.channelId, { recipientName: '김민수', recipientPhone: '010-1234-5678' })]);
+    const printed = await session(desk, ['/orders list intake', 'exit'], 'en');
+    expect(printed).toContain('Orders — intake');
+    expect(printed).toContain('김*수 010-****-5678');
+    expect(printed).not.toContain('010-1234-5678');
+    expect(printed).toContain('/orders next|hold|claim|delete <serials>');
+  });
+
+  it('a delete under the approval policy becomes a request that another approver decides by command', async () => {
+    const { desk } = await freshDesk({ approvalRequired: ['delete'], adminUsers: ['console'] });
+    const f = await seedCatalog(desk);
+    const { created } = await addLines(desk, [line(f.channelId)]);
+    const printed = await session(desk, [
+      `/orders delete ${created[0]}`,
+      '중복 주문',
+      '/orders approvals',
+      '/orders approve 1',
+      'exit',
+    ]);
+    expect(printed).toContain('승인 요청 #1');
+    expect(printed).toContain('본인이 요청한 건은 승인할 수 없습니다');
+    expect((await stageOf(desk, created[0]!))?.deletedAt).toBeNull();
+  });
+});
