@@ -434,6 +434,8 @@ export interface DeskTx {
 /** The unit of work: everything inside `transaction` commits or rolls back together. */
 export interface DeskStore {
   transaction<T>(fn: (tx: DeskTx) => Promise<T>): Promise<T>;
+  /** Reads that need no transaction (one statement, or no consistency across statements). */
+  read<T>(fn: (tx: DeskTx) => Promise<T>): Promise<T>;
 }
 
 export type { ActionResult, Actor };

@@ -33,5 +33,6 @@ export function repositories(db: Db): DeskTx {
 export function deskStore(db: Db): DeskStore {
   return {
     transaction: (fn) => db.transaction((tx) => fn(repositories(tx as unknown as Db))),
+    read: (fn) => fn(repositories(db)),
   };
 }

@@ -44,6 +44,7 @@ function holdingCommit(desk: Desk) {
         }
         return result;
       }),
+    read: (fn) => desk.store.read(fn),
   };
   return { desk: { ...desk, store }, commit, paused };
 }

@@ -2,6 +2,7 @@
 // document, unknown routes, the caller's language, and failures that never leak a stack.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Desk } from '../../src/domain/context.js';
+import type { DeskTx } from '../../src/domain/ports.js';
 import { buildServer } from '../../src/http/server.js';
 import type { Db } from '../../src/storage/db.js';
 import { addLines, line, seedCatalog } from '../support/desk.js';
@@ -326,21 +327,20 @@ describe('unexpected failures', () => {
   it('a 500 says INTERNAL in the caller language and never leaks the error or a stack', async () => {
     const secret = 'relation "orders" does not exist at /srv/ordermate/src/storage/repositories/orders.ts:42';
     // The store fails while listing, as a broken database would.
+    const failing = (tx: DeskTx): DeskTx => ({
+      ...tx,
+      orders: {
+        ...tx.orders,
+        list: async () => {
+          throw new Error(secret);
+        },
+      },
+    });
     const broken = (base: Desk): Desk => ({
       ...base,
       store: {
-        transaction: (fn) =>
-          base.store.transaction((tx) =>
-            fn({
-              ...tx,
-              orders: {
-                ...tx.orders,
-                list: async () => {
-                  throw new Error(secret);
-                },
-              },
-            }),
-          ),
+        transaction: (fn) => base.store.transaction((tx) => fn(failing(tx))),
+        read: (fn) => base.store.read((tx) => fn(failing(tx))),
       },
     });
     const h = await harness({}, broken);

@@ -1,7 +1,7 @@
 // The one command catalogue. Slack's manifest, Discord's registration, the console and help all come
 // from here. A handler parses its arguments, makes one domain call, and returns a neutral reply.
-import { isDomainError } from '../../domain/errors.js';
-import { setRole } from '../../domain/services/actors.js';
+import { DomainError, isDomainError } from '../../domain/errors.js';
+import { hasRole, requireRole, setRole } from '../../domain/services/actors.js';
 import { decideApproval, listApprovals, submitAction } from '../../domain/services/approvals.js';
 import { listChannels } from '../../domain/services/catalog.js';
 import { collectionHistory } from '../../domain/services/collection.js';
@@ -52,8 +52,10 @@ const say = (ctx: BotContext, key: MessageKey, params?: Record<string, string | 
 /** Turns a whole-request domain error into a sentence; anything else is re-thrown. */
 export function domainErrorReply(ctx: BotContext, e: unknown): BotReply {
   if (!isDomainError(e)) throw e;
+  // "already decided by …": the person as the platform names them, not the identity string.
+  const params = e.params.by ? { ...e.params, by: ctx.mention(String(e.params.by)) } : e.params;
   return viewReply(
-    messageView(t(ctx.locale, 'result.error', { message: errorText(e.code, ctx.locale, e.params) })),
+    messageView(t(ctx.locale, 'result.error', { message: errorText(e.code, ctx.locale, params) })),
   );
 }
 
@@ -68,6 +70,7 @@ function serialsOr(ctx: BotContext, args: string, example: string): number[] | B
 async function listState(ctx: BotContext, args: string): Promise<ListState> {
   const words = args.split(/\s+/).filter(Boolean);
   const state: ListState = { offset: 0 };
+  if (words.length === 0) return state;
   const channels = await listChannels(ctx.desk, ctx.actor);
   const rest: string[] = [];
   for (const word of words) {
@@ -101,6 +104,8 @@ export async function actOnSerials(
 ): Promise<BotReply> {
   const meta = { serials, ...options, reply: ctx.reply };
   try {
+    // Everything but reading needs an operator: refuse before a form opens, not after it is filled in.
+    if (op !== 'detail') requireRole(ctx.actor, 'operator');
     switch (op) {
       case 'hold':
         return { kind: 'form', form: holdForm(ctx.locale, meta) };
@@ -146,7 +151,7 @@ export async function runAction(
       await ctx.notifier.approvalRequested(outcome.approval);
       return say(ctx, 'approval.sent', { id: outcome.approval.id });
     }
-    if (outcome.kind === 'done') return viewReply(actionResultView(outcome.result, ctx.locale));
+    if (outcome.kind === 'done') return viewReply(actionResultView(outcome.result, ctx.locale, ctx.mention));
     return say(ctx, 'cmd.notYet', { name: request.action });
   } catch (e) {
     return domainErrorReply(ctx, e);
@@ -154,14 +159,25 @@ export async function runAction(
 }
 
 /** `/orders approve 12` and `/orders reject 12 <reason>`: the buttons' decisions, typed. */
-async function decideByCommand(ctx: BotContext, args: string, decision: 'approve' | 'reject'): Promise<BotReply> {
+async function decideByCommand(
+  ctx: BotContext,
+  args: string,
+  decision: 'approve' | 'reject',
+): Promise<BotReply> {
   const match = /^#?(\d{1,9})(?:\s+([\s\S]+))?$/.exec(args.trim());
-  if (!match) return say(ctx, 'cmd.usage', { usage: decision === 'approve' ? '/orders approve 12' : '/orders reject 12 …' });
+  if (!match)
+    return say(ctx, 'cmd.usage', {
+      usage: decision === 'approve' ? '/orders approve 12' : '/orders reject 12 …',
+    });
   try {
-    const result = await decideApproval(ctx.desk, ctx.actor, { id: Number(match[1]), decision, reason: match[2] });
+    const result = await decideApproval(ctx.desk, ctx.actor, {
+      id: Number(match[1]),
+      decision,
+      reason: match[2],
+    });
     await ctx.notifier.approvalDecided(result.approval);
     const view = approvalView(result.approval, ctx.locale, ctx.mention);
-    if (result.result) view.blocks.push(...actionResultView(result.result, ctx.locale).blocks);
+    if (result.result) view.blocks.push(...actionResultView(result.result, ctx.locale, ctx.mention).blocks);
     return viewReply(view);
   } catch (e) {
     return domainErrorReply(ctx, e);
@@ -404,5 +420,8 @@ export async function runCommand(ctx: BotContext, text: string): Promise<BotRepl
   const cmd = COMMANDS.find((c) => c.name === name.toLowerCase());
   if (!cmd) return say(ctx, 'cmd.unknown', { name });
   if (rest[0] === 'help') return helpReply(ctx, cmd);
+  // The catalogue's least role: a viewer asking for `hold` hears why, rather than getting a form.
+  if (!hasRole(ctx.actor, cmd.role))
+    return domainErrorReply(ctx, new DomainError('FORBIDDEN', { role: cmd.role }));
   return cmd.run(ctx, args);
 }

@@ -4,7 +4,7 @@ import { App, LogLevel, type Logger } from '@slack/bolt';
 import type { Desk } from '../../domain/context.js';
 import type { ApprovalRecord } from '../../domain/ports.js';
 import { approverIdentities } from '../../domain/services/approvals.js';
-import { identityProfile, rememberProfile, resolveActor } from '../../domain/services/actors.js';
+import { identityProfile, rememberProfile, resolveActorWithProfile } from '../../domain/services/actors.js';
 import { type Locale, pickLocale } from '../../i18n/catalog.js';
 import { type MessageKey, t } from '../../i18n/messages.js';
 import { runCommand } from '../core/commands.js';
@@ -80,9 +80,9 @@ export function createSlackAdapter(
     ...(options.apiUrl ? [new URL(options.apiUrl).origin] : []),
   ]);
 
-  async function localeOf(identity: string): Promise<Locale> {
-    const known = await identityProfile(desk, identity);
-    if (known?.locale) return pickLocale(known.locale, options.defaultLocale);
+  async function localeOf(identity: string, cached?: string | null): Promise<Locale> {
+    const known = cached === undefined ? (await identityProfile(desk, identity))?.locale : cached;
+    if (known) return pickLocale(known, options.defaultLocale);
     const user = userOf(identity);
     if (!user) return options.defaultLocale;
     try {
@@ -101,7 +101,9 @@ export function createSlackAdapter(
 
   async function contextFor(team: string, user: string, reply?: string): Promise<BotContext> {
     const identity = slackIdentity(team, user);
-    const [actor, locale] = await Promise.all([resolveActor(desk, identity, 'slack'), localeOf(identity)]);
+    const resolved = await resolveActorWithProfile(desk, identity, 'slack');
+    const actor = resolved.actor;
+    const locale = await localeOf(identity, resolved.locale);
     const identityOf = (mention: string) => {
       const m = /^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/.exec(mention);
       return m ? slackIdentity(team, m[1]!) : null;

@@ -24,7 +24,7 @@ export async function roleOf(desk: Desk, tx: DeskTx, id: string): Promise<Role> 
 /** Who is acting, with the role they hold now. */
 export async function resolveActor(desk: Desk, id: string, source: ActorSource): Promise<Actor> {
   if (!isIdentity(id)) throw new DomainError('VALIDATION', { field: 'actor' });
-  return desk.store.transaction(async (tx) => ({ id, source, role: await roleOf(desk, tx, id) }));
+  return desk.store.read(async (tx) => ({ id, source, role: await roleOf(desk, tx, id) }));
 }
 
 /** Admins give roles. */
@@ -60,4 +60,18 @@ export async function rememberProfile(
 ): Promise<void> {
   if (!isIdentity(id)) throw new DomainError('VALIDATION', { field: 'actor' });
   await desk.store.transaction((tx) => tx.identities.setProfile(id, profile));
+}
+
+/** The actor and its cached profile in one read: chat adapters need both for every request. */
+export async function resolveActorWithProfile(
+  desk: Desk,
+  id: string,
+  source: ActorSource,
+): Promise<{ actor: Actor; locale: string | null; known: boolean }> {
+  if (!isIdentity(id)) throw new DomainError('VALIDATION', { field: 'actor' });
+  return desk.store.read(async (tx) => {
+    const row = await tx.identities.get(id);
+    const role = desk.policy.adminUsers.includes(id) ? 'admin' : (row?.role ?? desk.policy.defaultRole);
+    return { actor: { id, source, role }, locale: row?.locale ?? null, known: Boolean(row?.locale) };
+  });
 }

@@ -8,7 +8,7 @@ export const ACCOUNT_SERVICES = ['collect_orders', 'collect_claims', 'send_invoi
 
 export async function listChannels(desk: Desk, actor: Actor) {
   requireRole(actor, 'viewer');
-  return desk.store.transaction((tx) => tx.catalog.channels());
+  return desk.store.read((tx) => tx.catalog.channels());
 }
 
 export async function createChannel(
@@ -37,7 +37,7 @@ export async function createChannel(
 
 export async function listProducts(desk: Desk, actor: Actor, q: string, limit = 50) {
   requireRole(actor, 'viewer');
-  return desk.store.transaction((tx) => tx.catalog.products(q.trim(), Math.min(Math.max(limit, 1), 100)));
+  return desk.store.read((tx) => tx.catalog.products(q.trim(), Math.min(Math.max(limit, 1), 100)));
 }
 
 export async function createProduct(
