@@ -1,7 +1,7 @@
 // The real server over the worker's test database, driven with app.inject. Every test gets a fresh
 // database (freshDesk) and its own server, closed after the test.
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { afterEach, beforeAll, expect } from 'vitest';
+import { beforeAll, expect, onTestFinished } from 'vitest';
 import type { Desk, DeskPolicy } from '../../src/domain/context.js';
 import type { AuditRecord, OrderRow } from '../../src/domain/ports.js';
 import { buildServer } from '../../src/http/server.js';
@@ -38,12 +38,6 @@ beforeAll(async () => {
   await testDatabase();
 });
 
-const open: FastifyInstance[] = [];
-afterEach(async () => {
-  for (const app of open.splice(0)) await app.close();
-});
-
-/** A fresh database, a desk over it (policy: ADMIN is an admin) and the server. */
 export async function harness(
   policy: Partial<DeskPolicy> = {},
   desk?: (base: Desk) => Desk,
@@ -57,7 +51,8 @@ export async function harness(
     defaultLocale: 'ko',
     logLevel: 'silent',
   });
-  open.push(app);
+  // Per test, not a module-level afterEach: with isolate:false that would only belong to the first file.
+  onTestFinished(() => app.close());
   return {
     app,
     desk: fresh.desk,

@@ -58,6 +58,7 @@ export interface FakeSlack {
   /** Makes the next call of `method` fail with this Slack error (e.g. `ratelimited`, `invalid_arguments`). */
   failNext(method: string, error: string): void;
   clear(): void;
+  /** Stops the server (again: nothing). */
   close(): Promise<void>;
 }
 
@@ -126,7 +127,8 @@ function elementProblems(where: string, e: Json, problems: string[]) {
       if (typeof e.initial_value === 'string' && typeof e.max_length === 'number') {
         if (len(e.initial_value) > e.max_length) problems.push(`${where}: initial_value > max_length`);
       }
-      if (typeof e.max_length === 'number' && e.max_length > 3000) problems.push(`${where}: max_length > 3000`);
+      if (typeof e.max_length === 'number' && e.max_length > 3000)
+        problems.push(`${where}: max_length > 3000`);
       break;
   }
 }
@@ -252,7 +254,8 @@ export async function startFakeSlack(
           return { ok: false, error: 'invalid_arguments' };
         }
         const problems = viewProblems(body.view);
-        if (problems.length) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems } };
+        if (problems.length)
+          return { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems } };
         const id = method === 'views.update' ? String(body.view_id) : `V${next()}`;
         return {
           ok: true,
@@ -265,7 +268,8 @@ export async function startFakeSlack(
         if (!body.channel) return { ok: false, error: 'channel_not_found' };
         if (!body.text && !body.blocks) return { ok: false, error: 'no_text' };
         const problems = messageProblems(body);
-        if (problems.length) return { ok: false, error: 'invalid_blocks', response_metadata: { messages: problems } };
+        if (problems.length)
+          return { ok: false, error: 'invalid_blocks', response_metadata: { messages: problems } };
         if (method === 'chat.postEphemeral') return { ok: true, message_ts: ts() };
         if (method === 'chat.update') {
           if (!body.ts) return { ok: false, error: 'message_not_found' };
@@ -307,7 +311,8 @@ export async function startFakeSlack(
     const path = new URL(request.url ?? '/', 'http://fake').pathname;
     const raw = await readBody(request);
     const contentType = String(request.headers['content-type'] ?? '');
-    const auth = typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined;
+    const auth =
+      typeof request.headers.authorization === 'string' ? request.headers.authorization : undefined;
     const send = (status: number, payload: Json | string) => {
       response.writeHead(status, {
         'content-type': typeof payload === 'string' ? 'text/plain' : 'application/json; charset=utf-8',
@@ -334,7 +339,21 @@ export async function startFakeSlack(
     if (upload) {
       const ok = auth === `Bearer ${token}`;
       const answer_ = ok ? { ok: true } : { ok: false, error: 'invalid_auth' };
-      record({ method: 'upload', path, id: upload[1], body: {}, bytes: raw.length, auth, contentType, response: answer_ });
+      // The upload URL takes the bytes raw or as a multipart form (what @slack/web-api sends).
+      let bytes = raw.length;
+      const body: Json = {};
+      if (contentType.startsWith('multipart/form-data')) {
+        const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
+        bytes = 0;
+        for (const [key, value] of form) {
+          if (typeof value === 'string') body[key] = value;
+          else {
+            bytes += value.size;
+            body[key] = { filename: value.name, size: value.size };
+          }
+        }
+      }
+      record({ method: 'upload', path, id: upload[1], body, bytes, auth, contentType, response: answer_ });
       return ok ? send(200, `OK - ${raw.length}`) : send(401, answer_);
     }
 
@@ -399,7 +418,8 @@ export async function startFakeSlack(
     },
     mark: () => seq,
     responseUrl: (id = String(++responses)) => `${url}/response/${id}`,
-    responses: (responseUrl) => calls.filter((c) => c.method === 'response' && `${url}${c.path}` === responseUrl),
+    responses: (responseUrl) =>
+      calls.filter((c) => c.method === 'response' && `${url}${c.path}` === responseUrl),
     failNext: (method, error) => {
       failures.set(method, error);
     },
@@ -407,6 +427,7 @@ export async function startFakeSlack(
       calls.length = 0;
     },
     close: async () => {
+      if (!server.listening) return;
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

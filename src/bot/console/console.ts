@@ -133,7 +133,7 @@ async function askField(
   const mark = field.required ? '' : ' (-)';
   const initial = typeof field.initial === 'string' && field.initial ? ` [${field.initial}]` : '';
   if (field.kind === 'select' || field.kind === 'multiselect') {
-    (field.options ?? []).forEach((o, i) => write(`  ${i + 1}. ${o.label}`));
+    for (const [i, o] of (field.options ?? []).entries()) write(`  ${i + 1}. ${o.label}`);
   }
   const answer = await ask(`${field.label}${mark}${initial}: `);
   if (answer === null || answer.trim() === 'cancel') return null;
@@ -155,7 +155,7 @@ async function askField(
       if (!text) return undefined;
       const found = await productOptions(ctx, text);
       if (found.length === 0) return undefined;
-      found.slice(0, 10).forEach((o, i) => write(`  ${i + 1}. ${o.label}`));
+      for (const [i, o] of found.slice(0, 10).entries()) write(`  ${i + 1}. ${o.label}`);
       const pick = await ask('#: ');
       if (pick === null) return null;
       return found[Number(pick.trim()) - 1]?.value ?? found[0]!.value;

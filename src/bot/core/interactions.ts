@@ -125,7 +125,8 @@ export async function handleAction(
         const decision = await decideApproval(ctx.desk, ctx.actor, { id: v.id, decision: 'approve' });
         await ctx.notifier.approvalDecided(decision.approval);
         const view = approvalView(decision.approval, ctx.locale, ctx.mention);
-        if (decision.result) view.blocks.push(...actionResultView(decision.result, ctx.locale).blocks);
+        if (decision.result)
+          view.blocks.push(...actionResultView(decision.result, ctx.locale, ctx.mention).blocks);
         return viewReply(view, true);
       } catch (e) {
         return domainErrorReply(ctx, e);
@@ -210,7 +211,7 @@ export async function submitForm(
             deliveryMessage: text(values, 'deliveryMessage'),
           },
         });
-        return viewReply(actionResultView(result, ctx.locale));
+        return viewReply(actionResultView(result, ctx.locale, ctx.mention));
       }
       case FORMS.add: {
         const result = await addOrder(ctx.desk, ctx.actor, {

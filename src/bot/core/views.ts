@@ -209,14 +209,21 @@ export function orderDetailView(d: OrderDetail, locale: Locale): View {
   return { text: t(locale, 'detail.title', { serial: o.serial }), blocks };
 }
 
-/** Which were done, which were refused and why, which gift orders went away. */
-export function actionResultView(result: ActionResult, locale: Locale): View {
+/**
+ * Which were done, which were refused and why (`name`: how the platform names who changed them), which
+ * gift orders went away.
+ */
+export function actionResultView(result: ActionResult, locale: Locale, name: NameOf = asIs): View {
   const headline = t(locale, `result.${result.action}` as MessageKey, { n: result.done.length });
   const blocks: Block[] = [
     { type: 'text', text: `*${headline}*${result.done.length ? `: ${formatSerials(result.done)}` : ''}` },
   ];
   if (result.refused.length) {
-    const lines = result.refused.slice(0, 20).map((r) => `• ${r.serial} — ${refusalText(r.code, locale, r)}`);
+    const lines = result.refused
+      .slice(0, 20)
+      .map(
+        (r) => `• ${r.serial} — ${refusalText(r.code, locale, { stage: r.stage, by: r.by && name(r.by) })}`,
+      );
     if (result.refused.length > 20) lines.push(`… +${result.refused.length - 20}`);
     blocks.push({
       type: 'text',

@@ -30,6 +30,11 @@ const plain = (text: string, max: number = LIMITS.label) => ({
   emoji: true,
 });
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text: clip(text, LIMITS.sectionText) });
+/** An option of a list message's menus and checkboxes: our own labels, no emoji flag (it adds up). */
+const option = (label: string, value: string) => ({
+  text: { type: 'plain_text', text: clip(label, LIMITS.label) },
+  value,
+});
 
 /** Slack mrkdwn needs &, < and > escaped in user text; our catalog uses *bold* and `code` on purpose. */
 export const escapeText = (text: string) =>
@@ -40,7 +45,7 @@ export const escapeText = (text: string) =>
     // Mentions the views put in on purpose (`<@U123>`) stay mentions.
     .replace(/&lt;@([UW][A-Z0-9]{2,20})&gt;/g, '<@$1>');
 
-function renderBlock(block: Block): SlackBlock[] {
+function renderBlock(block: Block, lineMax: number = LIMITS.sectionText): SlackBlock[] {
   switch (block.type) {
     case 'header':
       return [{ type: 'header', text: plain(block.text, LIMITS.headerText) }];
@@ -83,13 +88,15 @@ function renderBlock(block: Block): SlackBlock[] {
       const out: SlackBlock[] = block.lines.map((line) => ({
         type: 'section',
         block_id: `order:${line.serial}`,
-        text: mrkdwn(`*${escapeText(line.title)}* ${escapeText(line.badges)}\n${escapeText(line.detail)}`),
+        text: mrkdwn(
+          clip(`*${escapeText(line.title)}* ${escapeText(line.badges)}\n${escapeText(line.detail)}`, lineMax),
+        ),
         accessory:
           line.menu.length <= LIMITS.overflowOptions
             ? {
                 type: 'overflow',
                 action_id: `${ACTIONS.orderMenu}:${line.serial}`,
-                options: line.menu.map((m) => ({ text: plain(m.label), value: m.value.slice(0, 150) })),
+                options: line.menu.map((m) => option(m.label, m.value.slice(0, 150))),
               }
             : {
                 type: 'static_select',
@@ -97,7 +104,7 @@ function renderBlock(block: Block): SlackBlock[] {
                 placeholder: plain('⋯'),
                 options: line.menu
                   .slice(0, LIMITS.selectOptions)
-                  .map((m) => ({ text: plain(m.label), value: m.value.slice(0, 150) })),
+                  .map((m) => option(m.label, m.value.slice(0, 150))),
               },
       }));
       if (block.selectable) {
@@ -109,10 +116,11 @@ function renderBlock(block: Block): SlackBlock[] {
               {
                 type: 'checkboxes',
                 action_id: `${ACTIONS.select}:${i / LIMITS.checkboxOptions}`,
-                options: block.lines.slice(i, i + LIMITS.checkboxOptions).map((line) => ({
-                  text: plain(`${line.serial}`),
-                  value: JSON.stringify({ s: line.serial, v: line.version }),
-                })),
+                options: block.lines
+                  .slice(i, i + LIMITS.checkboxOptions)
+                  .map((line) =>
+                    option(`${line.serial}`, JSON.stringify({ s: line.serial, v: line.version })),
+                  ),
               },
             ],
           });
@@ -123,8 +131,22 @@ function renderBlock(block: Block): SlackBlock[] {
   }
 }
 
+/**
+ * How long an order line's text may be, tried in turn until the message fits: a page of ten orders with
+ * their menus is close to Slack's size limit, and cutting the message would drop its checkboxes, bulk
+ * buttons and paging with it.
+ */
+const ORDER_LINE_BUDGETS = [LIMITS.sectionText, 300, 200, 120, 80];
+
 /** Blocks for a message, cut to Slack's block and size limits with a note when something was left out. */
 export function renderMessage(view: View): { text: string; blocks: SlackBlock[] } {
+  for (const lineMax of ORDER_LINE_BUDGETS) {
+    const rendered = view.blocks.flatMap((block) => renderBlock(block, lineMax));
+    if (rendered.length <= LIMITS.messageBlocks && JSON.stringify(rendered).length <= LIMITS.messageChars) {
+      return { text: clip(view.text, 3000), blocks: rendered };
+    }
+    if (!view.blocks.some((block) => block.type === 'orders')) break;
+  }
   const blocks: SlackBlock[] = [];
   let chars = 0;
   for (const block of view.blocks) {
