@@ -19,10 +19,7 @@ const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 async function fakeSlack(): Promise<{ server: Server; url: string; delivered: Map<string, number> }> {
   const delivered = new Map<string, number>();
   const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => {
-      body += c;
-    });
+    req.resume();
     req.on('end', () => {
       if (req.url?.startsWith('/response/'))
         delivered.set(req.url.slice('/response/'.length), performance.now());
