@@ -2,7 +2,7 @@
 // on Postgres) vs a bare Bolt app that only acks, same run. Ack latency is the HTTP answer; delivered
 // latency is until the list reaches the response URL (a loopback stand-in for Slack).
 import { createHmac } from 'node:crypto';
-import { type Server, createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, LogLevel } from '@slack/bolt';
 import { createSlackAdapter } from '../src/bot/slack/app.js';

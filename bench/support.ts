@@ -1,9 +1,9 @@
 // Shared by the benchmarks: a fresh Postgres database from BENCH_DATABASE_URL, timing and medians.
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
+import type { Desk } from '../src/domain/context.js';
 import type { NewOrder } from '../src/domain/ports.js';
 import { packingKey } from '../src/domain/rules/packing.js';
-import type { Desk } from '../src/domain/context.js';
 import { type Database, openPostgres } from '../src/storage/db.js';
 import { deskStore } from '../src/storage/desk-store.js';
 import { ordersRepository } from '../src/storage/repositories/orders.js';

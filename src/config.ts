@@ -57,12 +57,37 @@ export const configSchema = z.object({
   /** Known bot ids spare Bolt the auth.test call (offline set-ups, tests). */
   SLACK_BOT_ID: optional(z.string().min(1)),
   SLACK_BOT_USER_ID: optional(z.string().min(1)),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(50 * 1024 * 1024),
+  UPLOAD_MAX_ROWS: z.coerce.number().int().min(1).default(200_000),
+  /** How long an import preview waits for Register: seconds, or 30m / 1h / 2h30m. */
+  IMPORT_PREVIEW_TTL: z
+    .string()
+    .default('1h')
+    .transform((v, ctx) => {
+      const ms = durationMs(v);
+      if (ms === null)
+        ctx.addIssue({ code: 'custom', message: 'must be seconds or a duration like 30m, 1h, 2h30m' });
+      return ms ?? 0;
+    }),
   /** auto: the console opens when no chat platform is configured and stdin is a terminal. */
   CONSOLE: z.enum(['auto', 'on', 'off']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Config = z.infer<typeof configSchema>;
+
+/** `90` (seconds), `30m`, `1h`, `2h30m`, `45s` → milliseconds; null when unreadable. */
+export function durationMs(text: string): number | null {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(trimmed);
+  if (!m || !trimmed) return null;
+  return ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000;
+}
 
 /** Slack is on when it has a bot token and either a signing secret (HTTP) or an app token (Socket Mode). */
 export const slackEnabled = (c: Config) =>

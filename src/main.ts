@@ -86,6 +86,12 @@ export async function start(config: Config): Promise<Started> {
     defaultLocale: config.DEFAULT_LOCALE,
     logLevel: config.LOG_LEVEL,
     chatPlugins: slack?.receiver ? [slack.receiver.plugin] : [],
+    uploadLimits: {
+      maxBytes: config.UPLOAD_MAX_BYTES,
+      maxRows: config.UPLOAD_MAX_ROWS,
+      timeoutMs: 120_000,
+      previewTtlMs: config.IMPORT_PREVIEW_TTL,
+    },
   });
   await app.listen({ host: config.HOST, port: config.PORT });
   await slack?.start();

@@ -230,6 +230,8 @@ export interface OrdersPort {
   lockByMallKeys(
     keys: { channelId: number; mallOrderNo: string; mallLineNo?: string }[],
   ): Promise<OrderState[]>;
+  /** Which of these (channel, mall order no, line no) are stored already, as mall keys. */
+  existingKeys(keys: { channelId: number; mallOrderNo: string; mallLineNo: string }[]): Promise<Set<string>>;
   markWms(serials: number[], event: 'registered' | 'delivered', actor: string): Promise<number[]>;
   list(filter: OrderFilter, page: { limit: number; afterSerial?: number }): Promise<OrderRow[]>;
   count(filter: OrderFilter): Promise<number>;
@@ -418,6 +420,42 @@ export interface CollectionsPort {
   running(): Promise<number[]>;
 }
 
+export interface ImportPreviewRecord {
+  id: string;
+  channelId: number;
+  templateName: string;
+  fileName: string;
+  createdBy: string;
+  status: 'preview' | 'registered' | 'cancelled' | 'expired';
+  summary: Record<string, number>;
+  rows: unknown[];
+  problems: unknown[];
+  result: unknown;
+  expiresAt: Date;
+  createdAt: Date;
+}
+
+export interface ImportsPort {
+  create(p: Omit<ImportPreviewRecord, 'status' | 'result' | 'createdAt'>): Promise<void>;
+  /** FOR UPDATE: Register runs once even when clicked twice. */
+  lock(id: string): Promise<ImportPreviewRecord | null>;
+  setStatus(id: string, status: ImportPreviewRecord['status'], result?: unknown): Promise<void>;
+  /** Open previews past their expiry become expired; returns their ids. */
+  expire(now: Date): Promise<string[]>;
+}
+
+export interface TemplateRecord {
+  name: string;
+  channelId: number | null;
+  definition: unknown;
+  builtin: boolean;
+}
+
+export interface TemplatesPort {
+  list(): Promise<TemplateRecord[]>;
+  save(t: { name: string; channelId: number | null; definition: unknown }, actor: string): Promise<void>;
+}
+
 export interface DeskTx {
   orders: OrdersPort;
   catalog: CatalogPort;
@@ -429,6 +467,8 @@ export interface DeskTx {
   approvals: ApprovalsPort;
   columns: ColumnsPort;
   collections: CollectionsPort;
+  imports: ImportsPort;
+  templates: TemplatesPort;
 }
 
 /** The unit of work: everything inside `transaction` commits or rolls back together. */

@@ -2,7 +2,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { type DomainErrorCode, isDomainError } from '../domain/errors.js';
-import { type ErrorCode, type Locale, errorText, pickLocale } from '../i18n/catalog.js';
+import { type FileRefusal, FileRejected } from '../excel/types.js';
+import { type ErrorCode, errorText, type Locale, pickLocale } from '../i18n/catalog.js';
+import { t } from '../i18n/messages.js';
 
 const STATUS: Record<DomainErrorCode, number> = {
   VALIDATION: 400,
@@ -17,6 +19,21 @@ const STATUS: Record<DomainErrorCode, number> = {
   NO_ACCOUNT: 400,
   PREVIEW_NOT_OPEN: 409,
   SECRET_KEY_MISSING: 503,
+};
+
+const FILE_STATUS: Record<FileRefusal, number> = {
+  EMPTY: 400,
+  TOO_LARGE: 413,
+  TOO_MANY_ROWS: 413,
+  ENCRYPTED_NEEDS_PASSWORD: 422,
+  WRONG_PASSWORD: 422,
+  LEGACY_XLS: 415,
+  HTML: 415,
+  TRUNCATED: 422,
+  NO_WORKBOOK: 422,
+  NO_SHEET: 422,
+  NOT_A_SPREADSHEET: 415,
+  TIMEOUT: 422,
 };
 
 declare module 'fastify' {
@@ -43,6 +60,17 @@ export function errorHandler(fallback: Locale) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const locale = request.locale ?? localeOf(request, fallback);
     if (isDomainError(error)) return sendError(reply, STATUS[error.code], error.code, locale, error.params);
+    if (error instanceof FileRejected) {
+      const params = { ...error.params, maxMb: Math.round(Number(error.params.max ?? 0) / 1024 / 1024) };
+      return reply
+        .status(FILE_STATUS[error.code])
+        .send({ error: { code: error.code, message: t(locale, `file.${error.code}`, params) } });
+    }
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+      return reply
+        .status(413)
+        .send({ error: { code: 'TOO_LARGE', message: t(locale, 'file.TOO_LARGE', { maxMb: '' }) } });
+    }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const detail = error.validation
         .map(

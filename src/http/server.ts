@@ -1,9 +1,10 @@
 // One fastify server: health, the OpenAPI document, the REST API; chat endpoints join as plugins.
 import fastifySwagger from '@fastify/swagger';
+import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { sql } from 'drizzle-orm';
 import type { Desk } from '../domain/context.js';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../excel/upload.js';
 import type { Locale } from '../i18n/catalog.js';
 import type { Db } from '../storage/db.js';
 import { apiPlugin } from './api/plugin.js';
@@ -17,6 +18,7 @@ export interface ServerOptions {
   defaultLocale: Locale;
   logLevel?: string;
   version?: string;
+  uploadLimits?: UploadLimits;
   /** Chat endpoints (Slack, Discord), each an encapsulated plugin with its own body parsing. */
   chatPlugins?: FastifyPluginAsync[];
 }
@@ -61,6 +63,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       desk: options.desk,
       apiToken: options.apiToken,
       defaultLocale: options.defaultLocale,
+      uploadLimits: options.uploadLimits ?? DEFAULT_UPLOAD_LIMITS,
     });
   } else {
     app.all('/api/v1/*', { schema: { hide: true } }, async (request, reply) =>

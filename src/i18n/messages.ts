@@ -137,6 +137,33 @@ const messages = {
   'detail.closed.delivered': { ko: '배송완료', en: 'delivered' },
   'detail.closed.cancelled': { ko: '취소', en: 'cancelled' },
 
+  // export columns (R13, R14): header labels of the xlsx and CSV exports, one per ORDER_COLUMNS key
+  'export.sheet': { ko: '주문서', en: 'Orders' },
+  'column.serial': { ko: '주문일련번호', en: 'Serial' },
+  'column.channel': { ko: '판매채널', en: 'Sales channel' },
+  'column.mallOrderNo': { ko: '쇼핑몰 주문번호', en: 'Mall order no.' },
+  'column.mallLineNo': { ko: '쇼핑몰 상세번호', en: 'Mall line no.' },
+  'column.stage': { ko: '단계', en: 'Stage' },
+  'column.badges': { ko: '이슈', en: 'Badges' },
+  'column.productCode': { ko: '상품코드', en: 'Product code' },
+  'column.productName': { ko: '상품명', en: 'Product name' },
+  'column.mallProductName': { ko: '쇼핑몰 상품명', en: 'Mall product name' },
+  'column.mallOption': { ko: '옵션', en: 'Option' },
+  'column.quantity': { ko: '수량', en: 'Quantity' },
+  'column.unitPriceKrw': { ko: '판매가 (원)', en: 'Unit price (KRW)' },
+  'column.amountKrw': { ko: '금액 (원)', en: 'Amount (KRW)' },
+  'column.ordererName': { ko: '주문자명', en: 'Orderer name' },
+  'column.ordererPhone': { ko: '주문자 연락처', en: 'Orderer phone' },
+  'column.recipientName': { ko: '수취인명', en: 'Recipient name' },
+  'column.recipientPhone': { ko: '수취인 연락처', en: 'Recipient phone' },
+  'column.address': { ko: '주소', en: 'Address' },
+  'column.zip': { ko: '우편번호', en: 'Zip code' },
+  'column.deliveryMessage': { ko: '배송메시지', en: 'Delivery message' },
+  'column.kind': { ko: '주문 구분', en: 'Order kind' },
+  'column.source': { ko: '등록 경로', en: 'Source' },
+  'column.holdReason': { ko: '보류 사유', en: 'Hold reason' },
+  'column.orderedAt': { ko: '주문일시', en: 'Ordered at' },
+
   // results
   'result.hold': { ko: '출고보류 {n}건', en: 'Held {n}' },
   'result.release': { ko: '보류해제 {n}건', en: 'Released {n}' },
@@ -222,6 +249,29 @@ const messages = {
   'form.edit.title': { ko: '배송 정보 수정', en: 'Edit delivery' },
   'form.add.title': { ko: '주문서 추가', en: 'Add an order' },
   'form.reject.title': { ko: '승인 요청 반려', en: 'Reject request' },
+  'form.export.title': { ko: '엑셀 다운로드', en: 'Export orders' },
+  'form.columns.title': { ko: '항목설정', en: 'Column settings' },
+  'form.intro.export': {
+    ko: '다운로드 파일에는 개인정보가 포함됩니다. 다운로드 사유가 기록됩니다.',
+    en: 'The file holds personal data; the reason is recorded.',
+  },
+  'form.intro.columns': {
+    ko: '목록과 엑셀 다운로드에 보일 항목을 고르세요. 나에게만 적용됩니다.',
+    en: 'Choose the columns your lists and exports show; only you are affected.',
+  },
+  'field.format': { ko: '파일 형식', en: 'Format' },
+  'field.columns': { ko: '보일 항목', en: 'Shown columns' },
+  'export.scope': { ko: '다운로드 대상: {n}건 ({filter})', en: 'Export: {n} orders ({filter})' },
+  'export.sent': {
+    ko: '엑셀 파일을 DM으로 보냈습니다 ({n}건).',
+    en: 'Sent the file to your DM ({n} orders).',
+  },
+  'export.comment': { ko: '주문서 {n}건 · 사유: {reason}', en: '{n} orders · reason: {reason}' },
+  'columns.saved': { ko: '항목설정을 저장했습니다: {columns}', en: 'Saved your columns: {columns}' },
+  'upload.howto': {
+    ko: '주문 엑셀 파일을 이 봇에게 DM으로 보내거나, 파일이 있는 메시지의 ⋯ 메뉴에서 "주문서 가져오기"를 누르세요. REST: POST /api/v1/imports',
+    en: 'DM the order file to this bot, or use "Import orders" from the ⋯ menu of a message with the file. REST: POST /api/v1/imports',
+  },
   'form.submit': { ko: '확인', en: 'Submit' },
   'form.intro.serials': { ko: '대상 주문서: {serials}', en: 'Orders: {serials}' },
   'form.intro.packing': {
@@ -281,11 +331,76 @@ const messages = {
     ko: '처리 중 문제가 생겼습니다. 잠시 후 다시 시도하세요.',
     en: 'Something went wrong on our side; please try again shortly.',
   },
+  'file.EMPTY': { ko: '빈 파일입니다.', en: 'The file is empty.' },
+  'file.TOO_LARGE': {
+    ko: '파일이 너무 큽니다 (최대 {maxMb}MB).',
+    en: 'The file is too large (at most {maxMb} MB).',
+  },
+  'file.TOO_MANY_ROWS': {
+    ko: '행이 너무 많습니다 (최대 {max}행). 파일을 나눠 올려 주세요.',
+    en: 'Too many rows (at most {max}); split the file.',
+  },
+  'file.ENCRYPTED_NEEDS_PASSWORD': {
+    ko: '암호가 걸린 엑셀 파일입니다. 파일 암호를 입력하거나, 암호를 해제한 뒤 다시 올려 주세요.',
+    en: 'The workbook is password-protected: give its password, or remove the password and upload it again.',
+  },
+  'file.WRONG_PASSWORD': { ko: '파일 암호가 맞지 않습니다.', en: 'That password does not open the file.' },
+  'file.LEGACY_XLS': {
+    ko: '예전 엑셀 형식(.xls)은 읽을 수 없습니다. 엑셀에서 "다른 이름으로 저장 → Excel 통합 문서(.xlsx)"로 저장한 뒤 올려 주세요.',
+    en: 'Legacy Excel (.xls) cannot be read: save it as an Excel Workbook (.xlsx) and upload that.',
+  },
+  'file.HTML': {
+    ko: '엑셀이 아니라 웹 페이지(HTML)를 .xls로 저장한 파일입니다. 엑셀에서 열어 .xlsx로 저장해 주세요.',
+    en: 'This is a web page (HTML) saved as .xls, not a workbook: open it in Excel and save it as .xlsx.',
+  },
+  'file.TRUNCATED': {
+    ko: '파일이 중간에 잘렸습니다 (다운로드가 끝나지 않은 것 같습니다). 다시 내려받아 올려 주세요.',
+    en: 'The file is cut short (an unfinished download?); download it again.',
+  },
+  'file.NO_WORKBOOK': {
+    ko: '압축 파일 안에 엑셀 통합 문서가 없습니다.',
+    en: 'The zip holds no Excel workbook.',
+  },
+  'file.NO_SHEET': {
+    ko: '시트를 찾을 수 없습니다: {sheet} (있는 시트: {sheets})',
+    en: 'No sheet {sheet} (sheets: {sheets}).',
+  },
+  'file.NOT_A_SPREADSHEET': {
+    ko: '엑셀이나 CSV 파일이 아닙니다.',
+    en: 'This is neither an Excel nor a CSV file.',
+  },
+  'file.TIMEOUT': {
+    ko: '파일을 읽는 데 너무 오래 걸려 중단했습니다. 파일이 손상되었을 수 있습니다.',
+    en: 'Reading the file took too long and was stopped; the file may be damaged.',
+  },
+  'row.REQUIRED': { ko: '필수 값이 비어 있습니다', en: 'a required value is empty' },
+  'row.NUMBER': { ko: '숫자가 아닙니다', en: 'not a whole number' },
+  'row.PHONE': { ko: '전화번호 형식이 아닙니다', en: 'not a phone number' },
+  'row.ZIP': { ko: '우편번호가 5자리가 아닙니다', en: 'not a five-digit zip code' },
+  'row.DATE': { ko: '날짜 형식이 아닙니다', en: 'not a date' },
+  'row.TOO_LONG': { ko: '너무 깁니다', en: 'too long' },
+  'row.DUPLICATE_IN_FILE': {
+    ko: '파일 안에 같은 주문 줄이 두 번 있습니다',
+    en: 'the same order line appears twice in the file',
+  },
   'console.welcome': {
     ko: 'OrderMate 콘솔 — Slack처럼 `/orders …` 명령을 입력하세요. `/orders help`, 종료는 `exit`.',
     en: 'OrderMate console — type `/orders …` as in Slack. `/orders help`; `exit` to leave.',
   },
   'console.hint': { ko: '버튼 대신: {hint}', en: 'instead of the buttons: {hint}' },
+  'console.exportPath': { ko: '저장할 파일 경로', en: 'Save to' },
+  'console.exported': { ko: '{n}건을 {path}에 저장했습니다.', en: 'Wrote {n} orders to {path}.' },
+  'console.noFile': { ko: '파일을 열 수 없습니다: {path}', en: 'Cannot open {path}' },
+  'console.password': { ko: '파일 암호', en: 'File password' },
+  'console.preview': {
+    ko: '미리보기 ({template}): 읽음 {read} · 매칭 {matched} · 비매칭 {unmatched} · 오류 {rejected} · 이미 있음 {duplicates}',
+    en: 'Preview ({template}): read {read} · matched {matched} · unmatched {unmatched} · rejected {rejected} · already in OrderMate {duplicates}',
+  },
+  'console.registerQuestion': { ko: '등록할까요? (y/n)', en: 'Register? (y/n)' },
+  'console.registered': {
+    ko: '등록했습니다: 주문서 {created}건 (비매칭 {unmatched}건)',
+    en: 'Registered {created} orders ({unmatched} unmatched).',
+  },
   'console.cancelled': { ko: '취소했습니다.', en: 'Cancelled.' },
 } as const satisfies Record<string, Record<Locale, string>>;
 

@@ -1,11 +1,11 @@
 // The demo workspace of the embedded default: clearly labelled, a few dozen orders across stages, some
 // unmatched, and a gift event. Built through the domain, so the demo shows what real use leaves behind.
 import type { Desk } from '../domain/context.js';
-import { addNote } from '../domain/services/notes.js';
+import { kstDay } from '../domain/rules/gifts.js';
 import { type IncomingOrder, storeOrders } from '../domain/services/intake.js';
+import { addNote } from '../domain/services/notes.js';
 import { claimOrders, holdOrders, moveOrdersNext } from '../domain/services/order-actions.js';
 import { recordWmsEvent } from '../domain/services/wms.js';
-import { kstDay } from '../domain/rules/gifts.js';
 import type { Actor } from '../domain/types.js';
 
 const SYSTEM: Actor = { id: 'system', role: 'admin', source: 'system' };

@@ -11,7 +11,9 @@ import {
   columnsRepository,
   giftsRepository,
   identitiesRepository,
+  importsRepository,
   notesRepository,
+  templatesRepository,
 } from './repositories/records.js';
 
 /** Repositories bound to one handle. PGlite deadlocks if the outer handle is used inside a transaction. */
@@ -27,6 +29,8 @@ export function repositories(db: Db): DeskTx {
     approvals: approvalsRepository(db),
     columns: columnsRepository(db),
     collections: collectionsRepository(db),
+    imports: importsRepository(db),
+    templates: templatesRepository(db),
   };
 }
 

@@ -2,6 +2,7 @@
 // text (leading zeros, 18-digit ids); money is integer KRW.
 import { sql } from 'drizzle-orm';
 import {
+  bigserial,
   boolean,
   date,
   index,
@@ -12,7 +13,6 @@ import {
   text,
   timestamp,
   uniqueIndex,
-  bigserial,
 } from 'drizzle-orm/pg-core';
 import { ROLES, STAGES } from '../domain/types.js';
 
@@ -257,6 +257,7 @@ export const orderTemplates = pgTable('order_templates', {
 export const importPreviews = pgTable('import_previews', {
   id: text('id').primaryKey(),
   templateId: integer('template_id').references(() => orderTemplates.id),
+  templateName: text('template_name').notNull().default(''),
   channelId: integer('channel_id')
     .notNull()
     .references(() => salesChannels.id),
@@ -266,6 +267,9 @@ export const importPreviews = pgTable('import_previews', {
   summary: jsonb('summary').notNull(),
   // Parsed, validated rows kept until Register; the preview is the unit of the R12 transaction.
   rows: jsonb('rows').notNull(),
+  /** Every rejected row (row, column, why), for the full list a user downloads. */
+  problems: jsonb('problems').notNull().default([]),
+  result: jsonb('result'),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   createdAt: createdAt(),
 });

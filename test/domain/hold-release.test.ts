@@ -1,7 +1,7 @@
 // R3: shipment hold (출고보류) and release.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listOrders } from '../../src/domain/services/queries.js';
 import { holdOrders, moveOrdersNext, releaseOrders } from '../../src/domain/services/order-actions.js';
+import { listOrders } from '../../src/domain/services/queries.js';
 import { actor, addLines, freshDesk, line, seedCatalog } from '../support/desk.js';
 import {
   allOrders,

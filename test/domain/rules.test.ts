@@ -21,13 +21,13 @@ import { type GiftParent, giftOrdersFor, kstDay, qualifies } from '../../src/dom
 import { packingKey } from '../../src/domain/rules/packing.js';
 import {
   canClaim,
+  cancelClosesAtOnce,
   canDelete,
   canEditDelivery,
   canHold,
   canMoveNext,
   canRelease,
   canRestore,
-  cancelClosesAtOnce,
   claimTypesFor,
 } from '../../src/domain/rules/stage-rules.js';
 import type { OrderState } from '../../src/domain/types.js';

@@ -2,6 +2,7 @@
 // DMs), decided by clicks on that message; what Slack was sent and what the database shows.
 import { describe, expect, it } from 'vitest';
 import { chatRefs } from '../../src/storage/repositories/chat.js';
+import { auditOf, putInShipping, rowOf } from '../domain/helpers.js';
 import { addLines, line, seedCatalog } from '../support/desk.js';
 import type { FakeCall } from '../support/fake-slack.js';
 import {
@@ -16,7 +17,6 @@ import {
   USERS,
   visibleText,
 } from '../support/slack.js';
-import { auditOf, putInShipping, rowOf } from '../domain/helpers.js';
 
 type Json = Record<string, unknown>;
 

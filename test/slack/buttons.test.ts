@@ -2,6 +2,7 @@
 // with the message's checkbox state, as Slack sends them.
 import { describe, expect, it } from 'vitest';
 import { holdOrders, releaseOrders } from '../../src/domain/services/order-actions.js';
+import { allOrders, auditOf, rowOf } from '../domain/helpers.js';
 import { actor, addLines, line, seedCatalog } from '../support/desk.js';
 import {
   buttonsOf,
@@ -14,7 +15,6 @@ import {
   USERS,
   visibleText,
 } from '../support/slack.js';
-import { allOrders, auditOf, rowOf } from '../domain/helpers.js';
 
 type Json = Record<string, unknown>;
 

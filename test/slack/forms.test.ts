@@ -1,6 +1,7 @@
 // Subcommands that open a modal: the command, views.open with the modal, the view_submission, and the
 // answer on the command's response URL — with what the database shows after.
 import { describe, expect, it } from 'vitest';
+import { allOrders, claimsOf, giftEvent, putInReady, putInShipping, rowOf } from '../domain/helpers.js';
 import { addLines, line, seedCatalog } from '../support/desk.js';
 import type { FakeCall } from '../support/fake-slack.js';
 import {
@@ -13,7 +14,6 @@ import {
   USERS,
   visibleText,
 } from '../support/slack.js';
-import { allOrders, claimsOf, giftEvent, putInReady, putInShipping, rowOf } from '../domain/helpers.js';
 
 type Json = Record<string, unknown>;
 

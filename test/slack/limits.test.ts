@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { submitAction } from '../../src/domain/services/approvals.js';
 import { chatState } from '../../src/storage/schema.js';
+import { rowOf } from '../domain/helpers.js';
 import { actor, addLines, line, seedCatalog } from '../support/desk.js';
 import { type FakeCall, messageProblems, viewProblems } from '../support/fake-slack.js';
 import {
@@ -17,7 +18,6 @@ import {
   USERS,
   visibleText,
 } from '../support/slack.js';
-import { rowOf } from '../domain/helpers.js';
 
 type Json = Record<string, unknown>;
 

@@ -1,6 +1,7 @@
 // The endpoint itself: Slack's signature and timestamp checks, ssl_check and url_verification, and a
 // whole exchange over a real socket.
 import { describe, expect, it } from 'vitest';
+import { allOrders, auditOf } from '../domain/helpers.js';
 import { addLines, line, seedCatalog } from '../support/desk.js';
 import {
   expectAck,
@@ -12,7 +13,6 @@ import {
   USERS,
   visibleText,
 } from '../support/slack.js';
-import { allOrders, auditOf } from '../domain/helpers.js';
 
 async function withOrders() {
   const h = await slackHarness();

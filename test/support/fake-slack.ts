@@ -25,6 +25,8 @@ export interface FakeCall {
   body: Record<string, unknown>;
   /** Bytes received, for uploads. */
   bytes?: number;
+  /** The uploaded file itself, for uploads. */
+  data?: Buffer;
   auth: string | undefined;
   contentType: string;
   /** What the fake answered. */
@@ -341,6 +343,7 @@ export async function startFakeSlack(
       const answer_ = ok ? { ok: true } : { ok: false, error: 'invalid_auth' };
       // The upload URL takes the bytes raw or as a multipart form (what @slack/web-api sends).
       let bytes = raw.length;
+      let data: Buffer = raw;
       const body: Json = {};
       if (contentType.startsWith('multipart/form-data')) {
         const form = await new Response(raw, { headers: { 'content-type': contentType } }).formData();
@@ -349,11 +352,22 @@ export async function startFakeSlack(
           if (typeof value === 'string') body[key] = value;
           else {
             bytes += value.size;
+            data = Buffer.from(await value.arrayBuffer());
             body[key] = { filename: value.name, size: value.size };
           }
         }
       }
-      record({ method: 'upload', path, id: upload[1], body, bytes, auth, contentType, response: answer_ });
+      record({
+        method: 'upload',
+        path,
+        id: upload[1],
+        body,
+        bytes,
+        data,
+        auth,
+        contentType,
+        response: answer_,
+      });
       return ok ? send(200, `OK - ${raw.length}`) : send(401, answer_);
     }
 

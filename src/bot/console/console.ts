@@ -1,11 +1,21 @@
 // The console: the same `/orders …` commands as Slack, in a terminal, for trying OrderMate without a
 // workspace. Forms become questions; buttons become the commands that do the same.
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
 import type { Desk } from '../../domain/context.js';
-import type { ApprovalRecord } from '../../domain/ports.js';
+import { isDomainError } from '../../domain/errors.js';
+import type { ApprovalRecord, OrderFilter } from '../../domain/ports.js';
 import { isIdentity, resolveActor } from '../../domain/services/actors.js';
+import { cancelImport, registerImport } from '../../domain/services/imports.js';
+import { exportOrders } from '../../domain/services/queries.js';
+import { writeOrdersCsv, writeOrdersXlsx } from '../../excel/export.js';
+import { FileRejected } from '../../excel/types.js';
+import { DEFAULT_UPLOAD_LIMITS, previewUpload, type UploadLimits } from '../../excel/upload.js';
 import type { Locale } from '../../i18n/catalog.js';
+import { errorText } from '../../i18n/catalog.js';
 import { t } from '../../i18n/messages.js';
 import { runCommand } from '../core/commands.js';
 import type { BotContext, Notifier } from '../core/context.js';
@@ -17,7 +27,66 @@ import { renderText } from './render.js';
 
 export const CONSOLE_IDENTITY = 'console';
 
+/** `/orders upload <path> [template]`: preview the file, then Register or Close. */
+async function uploadFile(
+  ctx: BotContext,
+  path: string,
+  template: string | undefined,
+  ask: Ask,
+  write: (s: string) => void,
+  limits: UploadLimits,
+) {
+  const { locale } = ctx;
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch {
+    write(t(locale, 'console.noFile', { path }));
+    return;
+  }
+  try {
+    const preview = await previewUpload(
+      ctx.desk,
+      ctx.actor,
+      { bytes, fileName: basename(path), templateName: template },
+      limits,
+    ).catch(async (e) => {
+      if (!(e instanceof FileRejected) || e.code !== 'ENCRYPTED_NEEDS_PASSWORD') throw e;
+      const password = (await ask(`${t(locale, 'console.password')}: `)) ?? '';
+      return previewUpload(
+        ctx.desk,
+        ctx.actor,
+        { bytes, fileName: basename(path), templateName: template, password },
+        limits,
+      );
+    });
+    write(t(locale, 'console.preview', { template: preview.template, ...preview.summary }));
+    for (const e of preview.errors) write(`  ! ${e.row}: ${e.column} — ${t(locale, `row.${e.code}`)}`);
+    const answer = (await ask(`${t(locale, 'console.registerQuestion')} `))?.trim().toLowerCase();
+    if (answer === 'y' || answer === 'yes' || answer === '네' || answer === 'ㅇ') {
+      const result = await registerImport(ctx.desk, ctx.actor, preview.id);
+      write(
+        t(locale, 'console.registered', {
+          created: result.created.length,
+          unmatched: result.unmatched.length,
+        }),
+      );
+    } else {
+      await cancelImport(ctx.desk, ctx.actor, preview.id);
+      write(t(locale, 'console.cancelled'));
+    }
+  } catch (e) {
+    if (e instanceof FileRejected)
+      write(
+        t(locale, `file.${e.code}`, { ...e.params, maxMb: Math.round(Number(e.params.max ?? 0) / 1048576) }),
+      );
+    else if (isDomainError(e)) write(errorText(e.code, locale, e.params));
+    else throw e;
+  }
+}
+
 export interface ConsoleOptions {
+  uploadLimits?: UploadLimits;
   desk: Desk;
   locale: Locale;
   input: Readable;
@@ -66,6 +135,18 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
     const command = text.replace(/^\/?orders\b/, '').trim();
     try {
       const ctx = await context();
+      const upload = /^upload\s+(\S+)(?:\s+(\S+))?$/.exec(command);
+      if (upload) {
+        await uploadFile(
+          ctx,
+          upload[1]!,
+          upload[2],
+          ask,
+          write,
+          options.uploadLimits ?? DEFAULT_UPLOAD_LIMITS,
+        );
+        continue;
+      }
       let reply = await runCommand(ctx, command);
       while (reply.kind === 'form') {
         const values = await fillForm(reply.form, ctx, ask, write);
@@ -75,6 +156,22 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
           break;
         }
         reply = await submitForm(ctx, reply.form.id, reply.form.meta, values);
+      }
+      if (reply.kind === 'export') {
+        const suggested = `./orders-${new Date().toISOString().slice(0, 10)}.${reply.request.format}`;
+        const path = (await ask(`${t(locale, 'console.exportPath')} [${suggested}]: `))?.trim() || suggested;
+        const out = createWriteStream(path);
+        const batches = exportOrders(desk, ctx.actor, {
+          ...reply.request,
+          filter: reply.request.filter as OrderFilter,
+        });
+        const { rows } = await (reply.request.format === 'csv' ? writeOrdersCsv : writeOrdersXlsx)(
+          batches,
+          out,
+          locale,
+        );
+        write(t(locale, 'console.exported', { n: rows, path }));
+        continue;
       }
       show(reply, write, locale);
     } catch (e) {

@@ -1,25 +1,41 @@
 // The one command catalogue. Slack's manifest, Discord's registration, the console and help all come
 // from here. A handler parses its arguments, makes one domain call, and returns a neutral reply.
 import { DomainError, isDomainError } from '../../domain/errors.js';
+import { ORDER_COLUMNS } from '../../domain/rules/columns.js';
 import { hasRole, requireRole, setRole } from '../../domain/services/actors.js';
 import { decideApproval, listApprovals, submitAction } from '../../domain/services/approvals.js';
 import { listChannels } from '../../domain/services/catalog.js';
 import { collectionHistory } from '../../domain/services/collection.js';
 import { addNote } from '../../domain/services/notes.js';
-import { deskSummary, listOrders, orderDetail } from '../../domain/services/queries.js';
+import {
+  columnSettings,
+  countOrders,
+  deskSummary,
+  listOrders,
+  orderDetail,
+} from '../../domain/services/queries.js';
 import { ROLES, type Role, STAGES, type Stage } from '../../domain/types.js';
 import { errorText } from '../../i18n/catalog.js';
 import { type MessageKey, t } from '../../i18n/messages.js';
 import type { BotContext } from './context.js';
-import { addForm, batchNextForm, claimForm, deleteForm, editForm, holdForm } from './forms.js';
+import {
+  addForm,
+  batchNextForm,
+  claimForm,
+  columnsForm,
+  deleteForm,
+  editForm,
+  exportForm,
+  holdForm,
+} from './forms.js';
 import { type BotReply, viewReply } from './model.js';
 import { parseSerials } from './serials.js';
 import {
-  type ListState,
   actionResultView,
   approvalListView,
   approvalView,
   historyView,
+  type ListState,
   messageView,
   orderDetailView,
   orderListView,
@@ -140,6 +156,9 @@ export async function actOnSerials(
   }
 }
 
+const exportFormat = (request: { action: string }): 'xlsx' | 'csv' =>
+  (request as { format?: string }).format === 'csv' ? 'csv' : 'xlsx';
+
 /** Submits an action; under the approval policy the request goes to the approvers instead. */
 export async function runAction(
   ctx: BotContext,
@@ -152,6 +171,12 @@ export async function runAction(
       return say(ctx, 'approval.sent', { id: outcome.approval.id });
     }
     if (outcome.kind === 'done') return viewReply(actionResultView(outcome.result, ctx.locale, ctx.mention));
+    if (request.action === 'export') {
+      return {
+        kind: 'export',
+        request: { filter: request.filter, reason: request.reason, format: exportFormat(request) },
+      };
+    }
     return say(ctx, 'cmd.notYet', { name: request.action });
   } catch (e) {
     return domainErrorReply(ctx, e);
@@ -376,9 +401,55 @@ export const COMMANDS: Command[] = [
   }),
   notYet('collect', 'cmd.collect'),
   notYet('unmatched', 'cmd.unmatched'),
-  notYet('upload', 'cmd.upload'),
-  notYet('export', 'cmd.export'),
-  notYet('columns', 'cmd.columns', 'viewer'),
+  command({
+    name: 'upload',
+    usage: '/orders upload',
+    summary: 'cmd.upload',
+    role: 'operator',
+    run: async (ctx) => say(ctx, 'upload.howto'),
+  }),
+  command({
+    name: 'export',
+    usage: '/orders export [stage] [channel] [cs] [text]',
+    summary: 'cmd.export',
+    role: 'operator',
+    args: [{ name: 'filter', required: false, description: 'cmd.export' }],
+    run: async (ctx, args) => {
+      try {
+        const state = await listState(ctx, args);
+        const filter = { stage: state.stage, channelId: state.channelId, cs: state.cs, q: state.q };
+        const n = await countOrders(ctx.desk, ctx.actor, filter);
+        const label =
+          [state.stage, state.q, state.cs ? 'cs' : undefined].filter(Boolean).join(', ') ||
+          t(ctx.locale, 'list.all');
+        return {
+          kind: 'form',
+          form: exportForm(
+            ctx.locale,
+            filter,
+            t(ctx.locale, 'export.scope', { n, filter: label }),
+            ctx.reply,
+          ),
+        };
+      } catch (e) {
+        return domainErrorReply(ctx, e);
+      }
+    },
+  }),
+  command({
+    name: 'columns',
+    usage: '/orders columns',
+    summary: 'cmd.columns',
+    role: 'viewer',
+    run: async (ctx) => {
+      const columns = await columnSettings(ctx.desk, ctx.actor);
+      const labels = ORDER_COLUMNS.map((key) => ({
+        value: key,
+        label: t(ctx.locale, `column.${key}` as MessageKey),
+      }));
+      return { kind: 'form', form: columnsForm(ctx.locale, columns, labels, ctx.reply) };
+    },
+  }),
 ];
 
 export function helpReply(ctx: BotContext, only?: Command): BotReply {

@@ -212,6 +212,62 @@ export function rejectForm(locale: Locale, approvalId: number, summary: string, 
   };
 }
 
+/** R13: the reason for an export is required; the format is the user's choice. */
+export function exportForm(
+  locale: Locale,
+  filter: Record<string, unknown>,
+  summary: string,
+  reply?: string,
+): Form {
+  return {
+    id: FORMS.export,
+    title: t(locale, 'form.export.title'),
+    submit: t(locale, 'form.submit'),
+    intro: `${summary}\n${t(locale, 'form.intro.export')}`,
+    fields: [
+      reasonField(locale, 'field.reason'),
+      {
+        id: 'format',
+        kind: 'select',
+        label: t(locale, 'field.format'),
+        required: true,
+        options: [
+          { value: 'xlsx', label: 'Excel (.xlsx)' },
+          { value: 'csv', label: 'CSV (UTF-8)' },
+        ],
+        initial: 'xlsx',
+      },
+    ],
+    meta: { filter, reply },
+  };
+}
+
+/** R14: which columns show, for this user's lists and exports. */
+export function columnsForm(
+  locale: Locale,
+  columns: { key: string; visible: boolean }[],
+  labels: Option[],
+  reply?: string,
+): Form {
+  return {
+    id: FORMS.columns,
+    title: t(locale, 'form.columns.title'),
+    submit: t(locale, 'form.submit'),
+    intro: t(locale, 'form.intro.columns'),
+    fields: [
+      {
+        id: 'visible',
+        kind: 'multiselect',
+        label: t(locale, 'field.columns'),
+        required: true,
+        options: labels,
+        initial: columns.filter((c) => c.visible).map((c) => c.key),
+      },
+    ],
+    meta: { reply },
+  };
+}
+
 /** The fields each form has, for validation without rebuilding the form. */
 const FIELD_RULES: Record<
   FormId,
@@ -245,6 +301,8 @@ const FIELD_RULES: Record<
     kind: 'choice',
   },
   [FORMS.reject]: { reason: 'required' },
+  [FORMS.export]: { reason: 'required', format: 'choice' },
+  [FORMS.columns]: { visible: 'choices' },
 };
 
 const PHONE = /^0\d{1,2}-\d{3,4}-\d{4}$|^1\d{3}-\d{4}$/;

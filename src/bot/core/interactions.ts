@@ -3,11 +3,12 @@ import { z } from 'zod';
 import { decideApproval, getApproval } from '../../domain/services/approvals.js';
 import { listProducts } from '../../domain/services/catalog.js';
 import { addOrder } from '../../domain/services/intake.js';
-import { editDelivery } from '../../domain/services/order-actions.js';
 import { listNotes } from '../../domain/services/notes.js';
+import { editDelivery } from '../../domain/services/order-actions.js';
+import { columnSettings, saveColumnSettings } from '../../domain/services/queries.js';
 import { CLAIM_TYPES, STAGES } from '../../domain/types.js';
 import { stageName } from '../../i18n/catalog.js';
-import { t } from '../../i18n/messages.js';
+import { type MessageKey, t } from '../../i18n/messages.js';
 import { actOnSerials, domainErrorReply, listReply, runAction } from './commands.js';
 import type { BotContext } from './context.js';
 import { type FormValues, number, rejectForm, text, validateForm } from './forms.js';
@@ -236,6 +237,38 @@ export async function submitForm(
         if (result.gifts.length)
           lines.push(t(ctx.locale, 'result.addedGifts', { serials: formatSerials(result.gifts) }));
         return viewReply(messageView(lines.join('\n')));
+      }
+      case FORMS.export: {
+        const m = z
+          .object({
+            filter: z.object({
+              stage: z.enum(STAGES).optional(),
+              channelId: id.optional(),
+              cs: z.boolean().optional(),
+              q: z.string().max(100).optional(),
+            }),
+          })
+          .safeParse(meta);
+        if (!m.success) return expired(ctx);
+        return runAction(ctx, {
+          action: 'export',
+          filter: m.data.filter,
+          reason: text(values, 'reason'),
+          format: text(values, 'format') === 'csv' ? 'csv' : 'xlsx',
+        });
+      }
+      case FORMS.columns: {
+        const visible = new Set(Array.isArray(values.visible) ? values.visible : []);
+        const current = await columnSettings(ctx.desk, ctx.actor);
+        const saved = await saveColumnSettings(
+          ctx.desk,
+          ctx.actor,
+          current.map((c) => ({ ...c, visible: visible.has(c.key) })),
+        );
+        const shown = saved
+          .filter((c) => c.visible)
+          .map((c) => t(ctx.locale, `column.${c.key}` as MessageKey));
+        return viewReply(messageView(t(ctx.locale, 'columns.saved', { columns: shown.join(', ') })));
       }
       case FORMS.reject: {
         const m = z.object({ approvalId: id }).safeParse(meta);

@@ -22,6 +22,8 @@ export const FORMS = {
   edit: 'om:form:edit',
   add: 'om:form:add',
   reject: 'om:form:reject',
+  export: 'om:form:export',
+  columns: 'om:form:columns',
 } as const;
 export type FormId = (typeof FORMS)[keyof typeof FORMS];
 
@@ -100,7 +102,16 @@ export type BotReply =
   | { kind: 'form'; form: Form }
   /** Form values that cannot be taken: field id → sentence; the form stays open. */
   | { kind: 'errors'; errors: Record<string, string> }
+  /** An export the caller may have now: the platform writes the file and sends it to them (R13). */
+  | { kind: 'export'; request: ExportRequest }
   | { kind: 'none' };
+
+export interface ExportRequest {
+  filter: { stage?: string; channelId?: number; cs?: boolean; q?: string };
+  reason: string;
+  format: 'xlsx' | 'csv';
+  approvalId?: number;
+}
 
 export const viewReply = (view: View, replaceOriginal = false): BotReply => ({
   kind: 'view',

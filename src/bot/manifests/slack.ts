@@ -3,7 +3,14 @@ import { stringify } from 'yaml';
 import { COMMANDS } from '../core/commands.js';
 import { SLACK_EVENTS_PATH } from '../slack/receiver.js';
 
-export const SLACK_BOT_SCOPES = ['commands', 'chat:write', 'im:write', 'files:read', 'files:write', 'users:read'] as const;
+export const SLACK_BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'im:write',
+  'files:read',
+  'files:write',
+  'users:read',
+] as const;
 export const MANIFEST_BASE_URL = 'https://ordermate.example.com';
 
 export function slackManifest(baseUrl = MANIFEST_BASE_URL): Record<string, unknown> {

@@ -1,19 +1,24 @@
 // Bolt wiring: every listener parses the payload, calls the bot core, and delivers what it answers.
 // Nothing here decides anything about orders.
-import { App, LogLevel, type Logger } from '@slack/bolt';
+
+import { Writable } from 'node:stream';
+import { App, type Logger, LogLevel } from '@slack/bolt';
 import type { Desk } from '../../domain/context.js';
-import type { ApprovalRecord } from '../../domain/ports.js';
-import { approverIdentities } from '../../domain/services/approvals.js';
+import type { ApprovalRecord, OrderFilter } from '../../domain/ports.js';
 import { identityProfile, rememberProfile, resolveActorWithProfile } from '../../domain/services/actors.js';
+import { approverIdentities } from '../../domain/services/approvals.js';
+import { exportOrders } from '../../domain/services/queries.js';
+import type { Actor } from '../../domain/types.js';
+import { writeOrdersCsv, writeOrdersXlsx } from '../../excel/export.js';
 import { type Locale, pickLocale } from '../../i18n/catalog.js';
 import { type MessageKey, t } from '../../i18n/messages.js';
 import { runCommand } from '../core/commands.js';
 import type { BotContext, ChatRefs, Notifier } from '../core/context.js';
 import { type Checked, checkForm, handleAction, productOptions, submitForm } from '../core/interactions.js';
-import { type ActionId, type BotReply, FORMS, type FormId } from '../core/model.js';
+import { type ActionId, type BotReply, type ExportRequest, FORMS, type FormId } from '../core/model.js';
 import { approvalView, messageView } from '../core/views.js';
 import { FastifySlackReceiver } from './receiver.js';
-import { LIMITS, formValues, renderMessage, renderModal } from './render.js';
+import { formValues, LIMITS, renderMessage, renderModal } from './render.js';
 
 export interface SlackOptions {
   botToken: string;
@@ -145,8 +150,18 @@ export function createSlackAdapter(
   }
 
   /** Delivers a reply: a modal, or a message to the person (through the response URL, else by DM). */
-  async function deliver(reply: BotReply, to: { user: string; replyUrl?: string; triggerId?: string }) {
+  async function deliver(
+    reply: BotReply,
+    to: { user: string; replyUrl?: string; triggerId?: string },
+    ctx?: BotContext,
+  ): Promise<void> {
     if (reply.kind === 'none' || reply.kind === 'errors') return;
+    if (reply.kind === 'export') {
+      if (!ctx) return;
+      const rows = await exportToDm(ctx.actor, ctx.locale, to.user, reply.request);
+      await deliver({ kind: 'view', view: messageView(t(ctx.locale, 'export.sent', { n: rows })) }, to);
+      return;
+    }
     if (reply.kind === 'form') {
       if (!to.triggerId) return;
       await client.views.open({
@@ -172,6 +187,38 @@ export function createSlackAdapter(
     const message = renderMessage(messageView(t(locale, key, params)));
     const im = await client.conversations.open({ users: user });
     await client.chat.postMessage({ channel: im.channel?.id ?? user, ...message });
+  }
+
+  /** R13: writes the export (audited with its reason) and sends it to the user's DM with files.uploadV2. */
+  async function exportToDm(
+    actor: Actor,
+    locale: Locale,
+    user: string,
+    request: ExportRequest,
+  ): Promise<number> {
+    const chunks: Buffer[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        chunks.push(chunk as Buffer);
+        done();
+      },
+    });
+    const batches = exportOrders(desk, actor, {
+      filter: request.filter as OrderFilter,
+      reason: request.reason,
+      format: request.format,
+      approvalId: request.approvalId,
+    });
+    const write = request.format === 'csv' ? writeOrdersCsv : writeOrdersXlsx;
+    const { rows } = await write(batches, sink, locale);
+    const im = await client.conversations.open({ users: user });
+    await client.filesUploadV2({
+      channel_id: im.channel?.id ?? user,
+      file: Buffer.concat(chunks),
+      filename: `orders-${new Date().toISOString().slice(0, 10)}.${request.format}`,
+      initial_comment: t(locale, 'export.comment', { n: rows, reason: request.reason }),
+    });
+    return rows;
   }
 
   const notifier: Notifier = {
@@ -212,6 +259,18 @@ export function createSlackAdapter(
       }
     },
     async approvalDecided(approval: ApprovalRecord) {
+      // An approved export goes to its requester as the file it was approved for.
+      const requesterUser = userOf(approval.requester);
+      if (approval.action === 'export' && approval.status === 'approved' && requesterUser) {
+        const params = approval.params as { filter: OrderFilter; reason: string; format?: 'xlsx' | 'csv' };
+        const resolved = await resolveActorWithProfile(desk, approval.requester, 'slack');
+        await exportToDm(resolved.actor, await localeOf(approval.requester, resolved.locale), requesterUser, {
+          filter: params.filter,
+          reason: params.reason,
+          format: params.format ?? 'xlsx',
+          approvalId: approval.id,
+        }).catch((e) => logger?.error(e));
+      }
       for (const ref of await refs.messages('approval', String(approval.id), 'slack')) {
         const message = renderMessage(approvalView(approval, options.defaultLocale, slackMention));
         await client.chat
@@ -234,11 +293,11 @@ export function createSlackAdapter(
     await ack();
     const ctx = await contextFor(command.team_id, command.user_id, command.response_url);
     const reply = await runCommand(ctx, command.text ?? '');
-    await deliver(reply, {
-      user: command.user_id,
-      replyUrl: command.response_url,
-      triggerId: command.trigger_id,
-    });
+    await deliver(
+      reply,
+      { user: command.user_id, replyUrl: command.response_url, triggerId: command.trigger_id },
+      ctx,
+    );
   });
 
   app.action(/^om:/, async ({ action, body, ack }) => {
@@ -266,7 +325,7 @@ export function createSlackAdapter(
       a.value ?? a.selected_option?.value ?? '',
       checkedOrders(b.state?.values),
     );
-    await deliver(reply, { user: b.user.id, replyUrl: b.response_url, triggerId: b.trigger_id });
+    await deliver(reply, { user: b.user.id, replyUrl: b.response_url, triggerId: b.trigger_id }, ctx);
   });
 
   app.view(/^om:form:/, async ({ ack, view, body }) => {
@@ -292,7 +351,7 @@ export function createSlackAdapter(
     }
     await ack();
     const result = await submitForm(ctx, formId as FormId, meta, values);
-    await deliver(result, { user: body.user.id, replyUrl: reply });
+    await deliver(result, { user: body.user.id, replyUrl: reply }, ctx);
   });
 
   app.options(/^(product|newProduct)$/, async ({ ack, body, payload }) => {

@@ -7,7 +7,6 @@ import type { ApprovalRecord, DeskTx, OrderFilter } from '../ports.js';
 import type { ActionResult, Actor, ActorSource, ApprovableAction, ClaimType } from '../types.js';
 import { requireRole, roleOf } from './actors.js';
 import {
-  type Versions,
   claimOrders,
   deleteOrders,
   holdOrders,
@@ -15,6 +14,7 @@ import {
   moveOrdersNext,
   releaseOrders,
   restoreOrders,
+  type Versions,
 } from './order-actions.js';
 
 export type ActionRequest =
@@ -32,7 +32,7 @@ export type ActionRequest =
     }
   | { action: 'next'; serials: number[]; packingGroup?: boolean; versions?: Versions }
   | { action: 'batch_next'; channelIds: number[]; reason?: string }
-  | { action: 'export'; filter: OrderFilter; reason: string };
+  | { action: 'export'; filter: OrderFilter; reason: string; format?: 'xlsx' | 'csv' };
 
 export type Submitted =
   | { kind: 'done'; result: ActionResult }

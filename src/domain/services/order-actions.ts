@@ -6,15 +6,15 @@ import type { DeliveryFields, DeskTx } from '../ports.js';
 import { normalizePhone, normalizeZip } from '../rules/contact.js';
 import { packingKey } from '../rules/packing.js';
 import {
-  type Verdict,
   canClaim,
+  cancelClosesAtOnce,
   canDelete,
   canEditDelivery,
   canHold,
   canMoveNext,
   canRelease,
   canRestore,
-  cancelClosesAtOnce,
+  type Verdict,
 } from '../rules/stage-rules.js';
 import type { ActionResult, Actor, ClaimType, OrderAction, OrderState, Refusal } from '../types.js';
 import { requireRole } from './actors.js';

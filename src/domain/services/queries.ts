@@ -54,6 +54,12 @@ export async function listOrders(
   return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.serial) : null };
 }
 
+/** How many orders a filter covers (what an export would hold). */
+export async function countOrders(desk: Desk, actor: Actor, filter: OrderFilter): Promise<number> {
+  requireRole(actor, 'viewer');
+  return desk.store.read((tx) => tx.orders.count(filter));
+}
+
 export interface OrderDetail {
   order: OrderRow;
   claims: ClaimRecord[];

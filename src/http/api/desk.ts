@@ -9,7 +9,7 @@ import { createGiftEvent, listGiftEvents } from '../../domain/services/gift-even
 import { auditTrail, columnSettings, saveColumnSettings } from '../../domain/services/queries.js';
 import { recordWmsEvent } from '../../domain/services/wms.js';
 import { ROLES } from '../../domain/types.js';
-import { MAX_INT, id, idQuery, serial } from './schemas.js';
+import { id, idQuery, MAX_INT, serial } from './schemas.js';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
 

@@ -4,15 +4,18 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Desk } from '../../domain/context.js';
 import { isIdentity, resolveActor } from '../../domain/services/actors.js';
 import type { Actor } from '../../domain/types.js';
+import type { UploadLimits } from '../../excel/upload.js';
 import type { Locale } from '../../i18n/catalog.js';
 import { localeOf, sendError } from '../errors.js';
 import { approvalRoutes } from './approvals.js';
 import { catalogRoutes } from './catalog.js';
 import { deskRoutes } from './desk.js';
+import { excelRoutes } from './excel.js';
 import { orderRoutes } from './orders.js';
 
 export interface ApiOptions {
   desk: Desk;
+  uploadLimits: UploadLimits;
   apiToken: string;
   defaultLocale: Locale;
 }
@@ -53,4 +56,5 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (app: FastifyInst
   await app.register(catalogRoutes, { desk });
   await app.register(approvalRoutes, { desk });
   await app.register(deskRoutes, { desk });
+  await app.register(excelRoutes, { desk, limits: options.uploadLimits });
 };

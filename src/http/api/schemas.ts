@@ -1,7 +1,7 @@
 // Request shapes of the REST API (zod); the OpenAPI document is produced from these.
 import { z } from 'zod';
-import { CLAIM_TYPES, STAGES } from '../../domain/types.js';
 import type { ActionResult } from '../../domain/types.js';
+import { CLAIM_TYPES, STAGES } from '../../domain/types.js';
 import { type Locale, refusalText } from '../../i18n/catalog.js';
 
 /** Serials and ids are Postgres `integer`s: a larger number is a bad request, not a database error (500). */

@@ -1,6 +1,5 @@
 // Orders: set-based statements over arrays of serials. Every write bumps `version` and `updated_by`.
-import { type SQL, and, desc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
-import type { GiftParent } from '../../domain/rules/gifts.js';
+import { and, desc, eq, inArray, isNotNull, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type {
   DeliveryFields,
   MatchItem,
@@ -9,6 +8,7 @@ import type {
   OrderRow,
   OrdersPort,
 } from '../../domain/ports.js';
+import type { GiftParent } from '../../domain/rules/gifts.js';
 import type { OrderState, Stage } from '../../domain/types.js';
 import { type Db, pgArray, queryRows } from '../db.js';
 import { orders, products, salesChannels } from '../schema.js';
@@ -414,6 +414,26 @@ export function ordersRepository(db: Db): OrdersPort {
         .orderBy(orders.serial)
         .for('update');
       return rows as OrderState[];
+    },
+
+    async existingKeys(keys) {
+      if (keys.length === 0) return new Set<string>();
+      const rows = await queryRows<{ channel_id: number; mall_order_no: string; mall_line_no: string }>(
+        db,
+        sql`select o.channel_id, o.mall_order_no, o.mall_line_no from orders o
+            join unnest(${pgArray(
+              keys.map((k) => k.channelId),
+              'int',
+            )}, ${pgArray(
+              keys.map((k) => k.mallOrderNo),
+              'text',
+            )}, ${pgArray(
+              keys.map((k) => k.mallLineNo),
+              'text',
+            )}) as k(channel_id, no, line)
+              on o.channel_id = k.channel_id and o.mall_order_no = k.no and o.mall_line_no = k.line`,
+      );
+      return new Set(rows.map((r) => `${r.channel_id}\u0000${r.mall_order_no}\u0000${r.mall_line_no}`));
     },
 
     async markWms(serials, event, actor) {

@@ -12,7 +12,10 @@ import type {
   ColumnsPort,
   GiftsPort,
   IdentitiesPort,
+  ImportPreviewRecord,
+  ImportsPort,
   NotesPort,
+  TemplatesPort,
 } from '../../domain/ports.js';
 import type { Db } from '../db.js';
 import {
@@ -25,7 +28,9 @@ import {
   columnSettings,
   csNotes,
   giftEvents,
+  importPreviews,
   orderMessages,
+  orderTemplates,
 } from '../schema.js';
 
 export function claimsRepository(db: Db): ClaimsPort {
@@ -318,6 +323,76 @@ export function collectionsRepository(db: Db): CollectionsPort {
         .from(collectionRuns)
         .where(eq(collectionRuns.status, 'running'));
       return rows.map((r) => r.id);
+    },
+  };
+}
+
+const asPreview = (row: typeof importPreviews.$inferSelect): ImportPreviewRecord => ({
+  id: row.id,
+  channelId: row.channelId,
+  templateName: row.templateName,
+  fileName: row.fileName,
+  createdBy: row.createdBy,
+  status: row.status,
+  summary: row.summary as Record<string, number>,
+  rows: row.rows as unknown[],
+  problems: row.problems as unknown[],
+  result: row.result,
+  expiresAt: row.expiresAt,
+  createdAt: row.createdAt,
+});
+
+export function importsRepository(db: Db): ImportsPort {
+  return {
+    async create(p) {
+      await db.insert(importPreviews).values({ ...p, status: 'preview' });
+    },
+    async lock(id) {
+      const [row] = await db.select().from(importPreviews).where(eq(importPreviews.id, id)).for('update');
+      return row ? asPreview(row) : null;
+    },
+    async setStatus(id, status, result) {
+      await db
+        .update(importPreviews)
+        // A preview that ended keeps its summary and result, not its rows.
+        .set({
+          status,
+          ...(result === undefined ? {} : { result }),
+          ...(status === 'preview' ? {} : { rows: [] }),
+        })
+        .where(eq(importPreviews.id, id));
+    },
+    async expire(now) {
+      const rows = await db
+        .update(importPreviews)
+        .set({ status: 'expired', rows: [] })
+        .where(and(eq(importPreviews.status, 'preview'), lte(importPreviews.expiresAt, now)))
+        .returning({ id: importPreviews.id });
+      return rows.map((r) => r.id);
+    },
+  };
+}
+
+export function templatesRepository(db: Db): TemplatesPort {
+  return {
+    list: () =>
+      db
+        .select({
+          name: orderTemplates.name,
+          channelId: orderTemplates.channelId,
+          definition: orderTemplates.definition,
+          builtin: orderTemplates.builtin,
+        })
+        .from(orderTemplates)
+        .orderBy(asc(orderTemplates.name)),
+    async save(t) {
+      await db
+        .insert(orderTemplates)
+        .values({ name: t.name, channelId: t.channelId, definition: t.definition })
+        .onConflictDoUpdate({
+          target: orderTemplates.name,
+          set: { channelId: t.channelId, definition: t.definition },
+        });
     },
   };
 }

@@ -1,0 +1,149 @@
+// An uploaded file → a preview (R12): read by content with limits, suggest or apply a template, map every
+// row, and hand the domain the orders and the problems. Nothing is saved until Register.
+import type { Desk } from '../domain/context.js';
+import { DomainError } from '../domain/errors.js';
+import { createImportPreview, type ImportPreview, type RowProblem } from '../domain/services/imports.js';
+import type { IncomingOrder } from '../domain/services/intake.js';
+import type { Actor } from '../domain/types.js';
+import { readRows } from './read.js';
+import { orderFromRow } from './rows-to-orders.js';
+import { allTemplates } from './template-store.js';
+import { findHeaderRow, resolveColumns, suggestTemplates, type TemplateDefinition } from './templates.js';
+import { FileRejected, type SheetRow } from './types.js';
+
+export interface UploadLimits {
+  maxBytes: number;
+  maxRows: number;
+  /** How long reading one file may take. */
+  timeoutMs: number;
+  /** How long a preview waits for Register. */
+  previewTtlMs: number;
+}
+
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
+  maxBytes: 50 * 1024 * 1024,
+  maxRows: 200_000,
+  timeoutMs: 120_000,
+  previewTtlMs: 3600_000,
+};
+
+export interface UploadInput {
+  bytes: Buffer;
+  fileName: string;
+  templateName?: string;
+  channelId?: number;
+  password?: string;
+}
+
+export interface UploadPreview extends ImportPreview {
+  template: string;
+  suggested: string[];
+  channelId: number;
+}
+
+/** Rows read before the template is known: enough to find the header row. */
+const LOOKAHEAD = 20;
+
+export async function previewUpload(
+  desk: Desk,
+  actor: Actor,
+  input: UploadInput,
+  limits: UploadLimits,
+): Promise<UploadPreview> {
+  if (input.bytes.length === 0) throw new FileRejected('EMPTY');
+  if (input.bytes.length > limits.maxBytes) throw new FileRejected('TOO_LARGE', { max: limits.maxBytes });
+  const templates = await allTemplates(desk);
+  const rows = readRows(input.bytes, {
+    password: input.password,
+    maxRows: limits.maxRows,
+    timeoutMs: limits.timeoutMs,
+  });
+  const iterator = rows[Symbol.asyncIterator]();
+  try {
+    return await previewRows(desk, actor, input, limits, templates, iterator);
+  } finally {
+    // Stops the reader if mapping gave up early (a wrong template, a missing channel).
+    await iterator.return?.(undefined);
+  }
+}
+
+async function previewRows(
+  desk: Desk,
+  actor: Actor,
+  input: UploadInput,
+  limits: UploadLimits,
+  templates: TemplateDefinition[],
+  iterator: AsyncIterator<SheetRow>,
+): Promise<UploadPreview> {
+  const head: SheetRow[] = [];
+  while (head.length < LOOKAHEAD) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head.push(next.value);
+  }
+  const suggested = suggestTemplates(templates, head);
+  const template = pickTemplate(templates, input.templateName, suggested);
+  const channelId = input.channelId ?? (await onlyChannel(desk, actor));
+
+  const headerRow = findHeaderRow(template, head);
+  const headerCells = head.find((r) => r.row === headerRow)?.cells ?? null;
+  const resolved = resolveColumns(template, headerCells);
+  if (!resolved.ok || headerRow === null) {
+    throw new DomainError('VALIDATION', {
+      field: 'template',
+      problem: `missing columns: ${resolved.ok ? '' : resolved.missing.join(', ')}`,
+    });
+  }
+  const mapping = { template, columns: resolved.columns, headerCells: headerCells ?? [], channelId };
+  const orders: IncomingOrder[] = [];
+  const problems: RowProblem[] = [];
+  let read = 0;
+  const take = (row: SheetRow) => {
+    if (row.row <= headerRow) return;
+    read++;
+    const mapped = orderFromRow(mapping, row);
+    if (mapped.ok) orders.push(mapped.order);
+    else problems.push(...mapped.problems);
+  };
+  for (const row of head) take(row);
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) break;
+    take(next.value);
+  }
+  const preview = await createImportPreview(desk, actor, {
+    channelId,
+    templateName: template.name,
+    fileName: input.fileName,
+    orders,
+    problems,
+    read,
+    ttlMs: limits.previewTtlMs,
+  });
+  return { ...preview, template: template.name, suggested, channelId };
+}
+
+function pickTemplate(
+  templates: TemplateDefinition[],
+  name: string | undefined,
+  suggested: string[],
+): TemplateDefinition {
+  const wanted = name ?? suggested[0];
+  const template = templates.find((t) => t.name === wanted);
+  if (!template) {
+    throw new DomainError(name ? 'NOT_FOUND' : 'VALIDATION', {
+      field: 'template',
+      ...(name
+        ? { value: name }
+        : { problem: `no template fits; known: ${templates.map((t) => t.name).join(', ')}` }),
+    });
+  }
+  return template;
+}
+
+/** With one sales channel there is nothing to choose. */
+async function onlyChannel(desk: Desk, actor: Actor): Promise<number> {
+  const channels = await desk.store.read((tx) => tx.catalog.channels());
+  if (channels.length === 1) return channels[0]!.id;
+  throw new DomainError('VALIDATION', { field: 'channel', actor: actor.id });
+}
