@@ -66,6 +66,12 @@ export async function start(config: Config): Promise<Started> {
   let seeded: number | null = null;
   if (embedded && config.SEED_DEMO && !(await hasAnyChannel(desk))) seeded = (await seedDemo(desk)).orders;
 
+  const uploadLimits = {
+    maxBytes: config.UPLOAD_MAX_BYTES,
+    maxRows: config.UPLOAD_MAX_ROWS,
+    timeoutMs: 120_000,
+    previewTtlMs: config.IMPORT_PREVIEW_TTL,
+  };
   const slack: SlackAdapter | null = slackEnabled(config)
     ? createSlackAdapter(desk, chatRefs(database.db), {
         botToken: config.SLACK_BOT_TOKEN!,
@@ -76,6 +82,7 @@ export async function start(config: Config): Promise<Started> {
         defaultLocale: config.DEFAULT_LOCALE,
         botId: config.SLACK_BOT_ID,
         botUserId: config.SLACK_BOT_USER_ID,
+        uploadLimits,
       })
     : null;
 
@@ -86,12 +93,7 @@ export async function start(config: Config): Promise<Started> {
     defaultLocale: config.DEFAULT_LOCALE,
     logLevel: config.LOG_LEVEL,
     chatPlugins: slack?.receiver ? [slack.receiver.plugin] : [],
-    uploadLimits: {
-      maxBytes: config.UPLOAD_MAX_BYTES,
-      maxRows: config.UPLOAD_MAX_ROWS,
-      timeoutMs: 120_000,
-      previewTtlMs: config.IMPORT_PREVIEW_TTL,
-    },
+    uploadLimits,
   });
   await app.listen({ host: config.HOST, port: config.PORT });
   await slack?.start();

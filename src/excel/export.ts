@@ -93,10 +93,18 @@ const HEADERS: Record<OrderColumn, MessageKey> = {
 
 const isColumn = (key: string): key is OrderColumn => Object.hasOwn(CELLS, key);
 
+let lastAt = Number.NaN;
+let lastText = '';
 /** `2026-11-26 12:00:00`, Korean time (no daylight saving: UTC+9 all year). */
 export function kstText(at: Date | string): string {
-  const iso = new Date(new Date(at).getTime() + 9 * 3600_000).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  const ms = at instanceof Date ? at.getTime() : Date.parse(at);
+  // Orders of one collection run share their timestamp: the last one is remembered.
+  if (ms !== lastAt) {
+    const iso = new Date(ms + 9 * 3600_000).toISOString();
+    lastAt = ms;
+    lastText = `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
+  }
+  return lastText;
 }
 
 /** A leading `'` on text a spreadsheet would evaluate: `=`, `+`, `-`, `@`, tab, CR (OWASP). */
@@ -117,8 +125,8 @@ export function neutralise(text: string): string {
 interface Layout {
   headers: string[];
   widths: number[];
-  /** One row's cells, text already neutralised. */
-  cells(o: OrderRow): Cell[];
+  /** One row's cells, text already neutralised; empty text is `undefined` (no cell at all in xlsx). */
+  cells(o: OrderRow): (Cell | undefined)[];
 }
 
 /** Excel refuses a cell of more than 32,767 characters. */
@@ -133,13 +141,15 @@ function layout(columns: ColumnSetting[], locale: Locale, maxText = Number.POSIT
     headers: shown.map((c) => neutralise(t(locale, HEADERS[c.key]))),
     widths: shown.map((c) => c.width),
     cells(o) {
-      const out: Cell[] = new Array(getters.length);
+      const out: (Cell | undefined)[] = new Array(getters.length);
       for (let i = 0; i < getters.length; i++) {
         const value = getters[i]!(o, locale);
         out[i] =
           typeof value !== 'string'
             ? value
-            : neutralise(value.length > maxText ? value.slice(0, maxText - 1) : value);
+            : value === ''
+              ? undefined
+              : neutralise(value.length > maxText ? value.slice(0, maxText - 1) : value);
       }
       return out;
     },
@@ -235,13 +245,13 @@ interface WriterInternals {
 }
 interface SheetInternals {
   /** The sheet's StreamBuf; `pipes[0]` is the zip entry's deflate stream once the zip reaches the entry. */
-  stream?: { pipes?: Writable[]; buffers?: { length: number }[] };
+  stream?: { pipes?: Writable[] };
 }
 
 /** Bytes of sheet XML the zip has not compressed yet before we wait for it. */
 const XLSX_BACKLOG = 1 << 20;
-/** Rows between two backlog checks. */
-const CHECK_EVERY = 128;
+/** Rows between two looks at the backlog (and turns of the event loop). */
+const SETTLE_EVERY = 256;
 
 /**
  * Writes the batches as one worksheet with exceljs's streaming writer (inline strings, no styles):
@@ -267,17 +277,14 @@ export async function writeOrdersXlsx(
   });
   const sheetStream = (sheet as unknown as SheetInternals).stream;
   // exceljs pushes the sheet's XML into the zip's deflate stream without heeding write()'s result, so
-  // the backlog is measured there (and in the sheet's own buffer until the zip reaches the entry). A
-  // slow `out` backs up through the zip into that deflate stream, so this covers `out` too.
+  // the backlog is measured there. A slow `out` backs up through the zip into that deflate stream, so
+  // this covers `out` too. Otherwise a turn of the event loop: the database's next page streams in
+  // and is parsed while we write (rather than after), the zip compresses, the output reports errors.
   const settle = async () => {
     const deflate = sheetStream?.pipes?.[0];
-    if (deflate) {
-      if (deflate.writableLength > XLSX_BACKLOG) await output.drain(deflate);
-    } else if (sheetStream?.buffers && sheetStream.buffers.length * 65536 > XLSX_BACKLOG) {
-      await nextTurn();
-    } else if (!sheetStream && out.writableNeedDrain) {
-      await output.drain(out);
-    }
+    if (deflate && deflate.writableLength > XLSX_BACKLOG) await output.drain(deflate);
+    else if (!sheetStream && out.writableNeedDrain) await output.drain(out);
+    else await nextTurn();
     output.check();
   };
 
@@ -290,15 +297,12 @@ export async function writeOrdersXlsx(
   };
   let rows = 0;
   try {
-    for await (const batch of readAhead(batches)) {
+    for await (const batch of (process.env.NOPF ? batches : readAhead(batches))) {
       shape ??= start(batch.columns);
       for (const order of batch.rows) {
         sheet.addRow(shape.cells(order)).commit();
-        if (++rows % CHECK_EVERY === 0) await settle();
+        if (++rows % SETTLE_EVERY === 0) await settle();
       }
-      // A turn of the event loop per batch: the zip compresses, the output reports errors, even when
-      // the batches come without any I/O of their own.
-      await nextTurn();
       await settle();
     }
     if (!shape && options.columns) shape = start(options.columns);
@@ -319,11 +323,12 @@ export async function writeOrdersXlsx(
 // --- CSV -------------------------------------------------------------------------------------------
 
 const NEEDS_QUOTES = /[",\r\n]/;
-const csvField = (cell: Cell): string => {
+const csvField = (cell: Cell | undefined): string => {
+  if (cell === undefined) return '';
   if (typeof cell === 'number') return String(cell);
   return NEEDS_QUOTES.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 };
-const csvLine = (cells: Cell[]): string => `${cells.map(csvField).join(',')}\r\n`;
+const csvLine = (cells: (Cell | undefined)[]): string => `${cells.map(csvField).join(',')}\r\n`;
 
 /** Characters of CSV gathered before one write. */
 const CSV_CHUNK = 1 << 20;

@@ -147,3 +147,28 @@ async function onlyChannel(desk: Desk, actor: Actor): Promise<number> {
   if (channels.length === 1) return channels[0]!.id;
   throw new DomainError('VALIDATION', { field: 'channel', actor: actor.id });
 }
+
+/** The best template for a file, from its first rows (undefined when none fits or it cannot be read). */
+export async function suggestTemplate(
+  desk: Desk,
+  bytes: Buffer,
+  password?: string,
+): Promise<string | undefined> {
+  const templates = await allTemplates(desk);
+  const head: SheetRow[] = [];
+  const iterator = readRows(bytes, { password, maxRows: LOOKAHEAD, timeoutMs: 10_000 })[
+    Symbol.asyncIterator
+  ]();
+  try {
+    while (head.length < LOOKAHEAD) {
+      const next = await iterator.next();
+      if (next.done) break;
+      head.push(next.value);
+    }
+  } catch {
+    return undefined;
+  } finally {
+    await iterator.return?.(undefined);
+  }
+  return suggestTemplates(templates, head)[0];
+}

@@ -267,6 +267,11 @@ export const importPreviews = pgTable('import_previews', {
   summary: jsonb('summary').notNull(),
   // Parsed, validated rows kept until Register; the preview is the unit of the R12 transaction.
   rows: jsonb('rows').notNull(),
+  /**
+   * The same rows packed (gzip of their JSON, base64): one large jsonb value costs seconds to write and read
+   * back at 100k rows, a few MB of text does not. When set, `rows` is `[]`.
+   */
+  rowsPacked: text('rows_packed'),
   /** Every rejected row (row, column, why), for the full list a user downloads. */
   problems: jsonb('problems').notNull().default([]),
   result: jsonb('result'),

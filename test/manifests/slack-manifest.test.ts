@@ -25,12 +25,27 @@ describe('manifests/slack-app.yaml', () => {
       message_menu_options_url: command.url,
     });
     expect(command.should_escape).toBe(true);
+    expect(manifest.features.shortcuts).toEqual([
+      expect.objectContaining({ type: 'message', callback_id: 'om:import' }),
+    ]);
+    expect(manifest.settings.event_subscriptions).toEqual({
+      request_url: command.url,
+      bot_events: ['message.im'],
+    });
   });
 
   it('asks for the bot scopes the adapter uses, and fits Slack field limits', () => {
     const manifest = parse(committed);
     expect(manifest.oauth_config.scopes.bot).toEqual([...SLACK_BOT_SCOPES]);
-    for (const scope of ['commands', 'chat:write', 'im:write', 'files:read', 'files:write', 'users:read']) {
+    for (const scope of [
+      'commands',
+      'chat:write',
+      'im:write',
+      'im:history',
+      'files:read',
+      'files:write',
+      'users:read',
+    ]) {
       expect(manifest.oauth_config.scopes.bot).toContain(scope);
     }
     expect(manifest.display_information.name.length).toBeLessThanOrEqual(35);

@@ -60,6 +60,8 @@ export interface FakeSlack {
   /** Makes the next call of `method` fail with this Slack error (e.g. `ratelimited`, `invalid_arguments`). */
   failNext(method: string, error: string): void;
   clear(): void;
+  /** Files users shared: files.info describes them and GET /files/<id> serves them with the bot token. */
+  files: Map<string, { name: string; bytes: Buffer; mimetype: string }>;
   /** Stops the server (again: nothing). */
   close(): Promise<void>;
 }
@@ -208,6 +210,7 @@ export async function startFakeSlack(
   const token = options.token ?? FAKE_BOT_TOKEN;
   const calls: FakeCall[] = [];
   const locales = new Map(Object.entries(options.locales ?? {}));
+  const files = new Map<string, { name: string; bytes: Buffer; mimetype: string }>();
   const failures = new Map<string, string>();
   const waiters = new Set<() => void>();
   let seq = 0;
@@ -289,6 +292,19 @@ export async function startFakeSlack(
         if (!users) return { ok: false, error: 'users_list_not_supplied' };
         return { ok: true, channel: { id: `D${users.split(',')[0]}` } };
       }
+      case 'files.info': {
+        const file = files.get(String(body.file ?? ''));
+        if (!file) return { ok: false, error: 'file_not_found' };
+        return {
+          ok: true,
+          file: {
+            id: body.file,
+            name: file.name,
+            mimetype: file.mimetype,
+            url_private_download: `${url}/files/${body.file}`,
+          },
+        };
+      }
       case 'files.getUploadURLExternal': {
         if (!body.filename || !body.length) return { ok: false, error: 'invalid_arguments' };
         const file = `F${next()}`;
@@ -321,6 +337,28 @@ export async function startFakeSlack(
       });
       response.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
     };
+    const shared = path.match(/^\/files\/(\w+)$/);
+    if (request.method === 'GET' && shared) {
+      const file = files.get(shared[1]!);
+      record({
+        method: 'download',
+        path,
+        id: shared[1],
+        body: {},
+        auth,
+        contentType,
+        response: { ok: Boolean(file) },
+      });
+      if (!file || auth !== `Bearer ${token}`) {
+        // What Slack does without a valid token: a login page, with status 200.
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        response.end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
+        return;
+      }
+      response.writeHead(200, { 'content-type': file.mimetype, 'content-length': String(file.bytes.length) });
+      response.end(file.bytes);
+      return;
+    }
     if (request.method !== 'POST') return send(405, { ok: false, error: 'method_not_allowed' });
 
     const response_ = path.match(/^\/response\/([\w-]+)$/);
@@ -409,6 +447,7 @@ export async function startFakeSlack(
     apiUrl: `${url}/api/`,
     calls,
     locales,
+    files,
     of: (method, after = 0) => calls.filter((c) => c.method === method && c.seq > after),
     waitFor(method, options = {}) {
       const found = find(method, options);

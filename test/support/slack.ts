@@ -66,6 +66,8 @@ export interface SendOptions {
   signature?: string | null;
   /** Over a real socket instead of app.inject. */
   http?: boolean;
+  /** More headers (e.g. Slack's retry headers). */
+  headers?: Record<string, string>;
 }
 
 export interface SlackHarness {
@@ -213,6 +215,7 @@ export async function slackHarness(options: HarnessOptions = {}): Promise<SlackH
   async function post(body: string, contentType: string, send: SendOptions = {}): Promise<Sent> {
     const timestamp = send.timestamp ?? Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
+      ...send.headers,
       'content-type': contentType,
       'x-slack-request-timestamp': String(timestamp),
     };

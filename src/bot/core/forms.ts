@@ -268,6 +268,43 @@ export function columnsForm(
   };
 }
 
+/** R12: which template reads the file (the suggestion preselected), for which channel, with what password. */
+export function uploadForm(
+  locale: Locale,
+  file: { id: string; name: string },
+  templates: string[],
+  suggested: string | undefined,
+  channels: { id: number; name: string }[],
+  reply?: string,
+): Form {
+  return {
+    id: FORMS.upload,
+    title: t(locale, 'form.upload.title'),
+    submit: t(locale, 'form.upload.submit'),
+    intro: t(locale, 'form.intro.upload', { name: file.name }),
+    fields: [
+      {
+        id: 'template',
+        kind: 'select',
+        label: t(locale, 'field.template'),
+        required: true,
+        options: templates.map((name) => ({ value: name, label: name })),
+        ...(suggested ? { initial: suggested } : {}),
+      },
+      {
+        id: 'channel',
+        kind: 'select',
+        label: t(locale, 'field.channel'),
+        required: true,
+        options: channels.map((c) => ({ value: String(c.id), label: c.name })),
+        ...(channels.length === 1 ? { initial: String(channels[0]!.id) } : {}),
+      },
+      { id: 'password', kind: 'text', label: t(locale, 'field.password'), required: false, maxLength: 100 },
+    ],
+    meta: { fileId: file.id, fileName: file.name, reply },
+  };
+}
+
 /** The fields each form has, for validation without rebuilding the form. */
 const FIELD_RULES: Record<
   FormId,
@@ -303,6 +340,7 @@ const FIELD_RULES: Record<
   [FORMS.reject]: { reason: 'required' },
   [FORMS.export]: { reason: 'required', format: 'choice' },
   [FORMS.columns]: { visible: 'choices' },
+  [FORMS.upload]: { template: 'choice', channel: 'choice', password: 'optional' },
 };
 
 const PHONE = /^0\d{1,2}-\d{3,4}-\d{4}$|^1\d{3}-\d{4}$/;

@@ -12,6 +12,7 @@ import { type MessageKey, t } from '../../i18n/messages.js';
 import { actOnSerials, domainErrorReply, listReply, runAction } from './commands.js';
 import type { BotContext } from './context.js';
 import { type FormValues, number, rejectForm, text, validateForm } from './forms.js';
+import { decideImport } from './imports.js';
 import {
   ACTIONS,
   type ActionId,
@@ -132,6 +133,12 @@ export async function handleAction(
       } catch (e) {
         return domainErrorReply(ctx, e);
       }
+    }
+    case ACTIONS.importRegister:
+    case ACTIONS.importCancel: {
+      const v = parseJson(z.object({ id: z.uuid() }), value);
+      if (!v) return expired(ctx);
+      return decideImport(ctx, v.id, action === ACTIONS.importRegister);
     }
     case ACTIONS.reject: {
       const v = parseJson(approvalValue, value);
@@ -270,6 +277,9 @@ export async function submitForm(
           .map((c) => t(ctx.locale, `column.${c.key}` as MessageKey));
         return viewReply(messageView(t(ctx.locale, 'columns.saved', { columns: shown.join(', ') })));
       }
+      case FORMS.upload:
+        // The platform brings the file's bytes (see previewFileReply); without them the form is stale.
+        return expired(ctx);
       case FORMS.reject: {
         const m = z.object({ approvalId: id }).safeParse(meta);
         if (!m.success) return expired(ctx);

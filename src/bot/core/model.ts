@@ -10,6 +10,9 @@ export const ACTIONS = {
   approve: 'om:approve',
   reject: 'om:reject',
   select: 'om:select',
+  importRegister: 'om:import-register',
+  importCancel: 'om:import-cancel',
+  importOpen: 'om:import-open',
 } as const;
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 
@@ -24,6 +27,7 @@ export const FORMS = {
   reject: 'om:form:reject',
   export: 'om:form:export',
   columns: 'om:form:columns',
+  upload: 'om:form:upload',
 } as const;
 export type FormId = (typeof FORMS)[keyof typeof FORMS];
 

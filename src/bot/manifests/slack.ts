@@ -7,6 +7,7 @@ export const SLACK_BOT_SCOPES = [
   'commands',
   'chat:write',
   'im:write',
+  'im:history',
   'files:read',
   'files:write',
   'users:read',
@@ -36,9 +37,18 @@ export function slackManifest(baseUrl = MANIFEST_BASE_URL): Record<string, unkno
           should_escape: true,
         },
       ],
+      shortcuts: [
+        {
+          name: 'Import orders',
+          type: 'message',
+          callback_id: 'om:import',
+          description: 'Preview and register the Excel/CSV file on this message',
+        },
+      ],
     },
     oauth_config: { scopes: { bot: [...SLACK_BOT_SCOPES] } },
     settings: {
+      event_subscriptions: { request_url: url, bot_events: ['message.im'] },
       interactivity: { is_enabled: true, request_url: url, message_menu_options_url: url },
       org_deploy_enabled: false,
       socket_mode_enabled: false,

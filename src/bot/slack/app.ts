@@ -10,12 +10,22 @@ import { approverIdentities } from '../../domain/services/approvals.js';
 import { exportOrders } from '../../domain/services/queries.js';
 import type { Actor } from '../../domain/types.js';
 import { writeOrdersCsv, writeOrdersXlsx } from '../../excel/export.js';
+import { FileRejected } from '../../excel/types.js';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../../excel/upload.js';
 import { type Locale, pickLocale } from '../../i18n/catalog.js';
 import { type MessageKey, t } from '../../i18n/messages.js';
 import { runCommand } from '../core/commands.js';
 import type { BotContext, ChatRefs, Notifier } from '../core/context.js';
+import { fileRefusalReply, previewFileReply, uploadFormReply } from '../core/imports.js';
 import { type Checked, checkForm, handleAction, productOptions, submitForm } from '../core/interactions.js';
-import { type ActionId, type BotReply, type ExportRequest, FORMS, type FormId } from '../core/model.js';
+import {
+  ACTIONS,
+  type ActionId,
+  type BotReply,
+  type ExportRequest,
+  FORMS,
+  type FormId,
+} from '../core/model.js';
 import { approvalView, messageView } from '../core/views.js';
 import { FastifySlackReceiver } from './receiver.js';
 import { formValues, LIMITS, renderMessage, renderModal } from './render.js';
@@ -32,6 +42,7 @@ export interface SlackOptions {
   botId?: string;
   botUserId?: string;
   logLevel?: string;
+  uploadLimits?: UploadLimits;
 }
 
 export interface SlackAdapter {
@@ -310,6 +321,25 @@ export function createSlackAdapter(
     };
     const actionId = a.action_id.split(':').slice(0, 2).join(':') as ActionId;
     if (actionId === 'om:select') return; // ticking a checkbox changes nothing until a button is pressed
+    if (actionId === ACTIONS.importOpen) {
+      const b0 = body as {
+        team?: { id: string };
+        user: { id: string; team_id?: string };
+        trigger_id?: string;
+        response_url?: string;
+      };
+      const v = (() => {
+        try {
+          return JSON.parse(a.value ?? '') as { id: string; name: string };
+        } catch {
+          return null;
+        }
+      })();
+      if (!v || !b0.trigger_id) return;
+      const ctx0 = await contextFor(b0.team?.id ?? b0.user.team_id ?? '', b0.user.id, b0.response_url);
+      await openUpload(ctx0, v, b0.trigger_id);
+      return;
+    }
     const b = body as {
       team?: { id: string };
       user: { id: string; team_id?: string };
@@ -350,8 +380,117 @@ export function createSlackAdapter(
       return;
     }
     await ack();
+    if (formId === FORMS.upload) {
+      const got = await download(String(meta.fileId ?? '')).catch((e) =>
+        e instanceof FileRejected ? e : null,
+      );
+      const answer =
+        got instanceof FileRejected
+          ? fileRefusalReply(ctx, got)
+          : got
+            ? await previewFileReply(ctx, got.bytes, String(meta.fileName ?? got.name), values, limits)
+            : ({ kind: 'view', view: messageView(t(ctx.locale, 'import.downloadFailed')) } as const);
+      await deliver(answer, { user: body.user.id, replyUrl: reply }, ctx);
+      return;
+    }
     const result = await submitForm(ctx, formId as FormId, meta, values);
     await deliver(result, { user: body.user.id, replyUrl: reply }, ctx);
+  });
+
+  const limits = options.uploadLimits ?? DEFAULT_UPLOAD_LIMITS;
+  const seenEvents = new Set<string>();
+
+  /** A shared file's bytes, fetched with the bot token; Slack answers an HTML login page when that fails. */
+  async function download(fileId: string): Promise<{ bytes: Buffer; name: string } | null> {
+    const info = await client.files.info({ file: fileId });
+    const url = info.file?.url_private_download ?? info.file?.url_private;
+    if (!url) return null;
+    const res = await fetch(url, { headers: { authorization: `Bearer ${options.botToken}` } });
+    if (!res.ok || (res.headers.get('content-type') ?? '').startsWith('text/html')) return null;
+    const length = Number(res.headers.get('content-length') ?? 0);
+    if (length > limits.maxBytes) throw new FileRejected('TOO_LARGE', { max: limits.maxBytes });
+    return { bytes: Buffer.from(await res.arrayBuffer()), name: info.file?.name ?? 'upload' };
+  }
+
+  /** Opens the template form at once (trigger ids last seconds), then preselects the suggestion. */
+  async function openUpload(ctx: BotContext, file: { id: string; name: string }, triggerId: string) {
+    const first = await uploadFormReply(ctx, file);
+    if (first.kind !== 'form') return;
+    const opened = await client.views.open({
+      trigger_id: triggerId,
+      view: renderModal(first.form, await metadata(first, ctx.reply)) as never,
+    });
+    const got = await download(file.id).catch(() => null);
+    if (!got || !opened.view?.id) return;
+    const suggested = await uploadFormReply(ctx, file, got.bytes);
+    if (suggested.kind !== 'form') return;
+    await client.views.update({
+      view_id: opened.view.id,
+      hash: opened.view.hash,
+      view: renderModal(suggested.form, await metadata(suggested, ctx.reply)) as never,
+    });
+  }
+
+  app.shortcut('om:import', async ({ ack, shortcut }) => {
+    await ack();
+    const s = shortcut as {
+      team?: { id: string };
+      user: { id: string; team_id?: string };
+      trigger_id: string;
+      response_url?: string;
+      message?: { files?: { id: string; name?: string }[] };
+    };
+    const ctx = await contextFor(s.team?.id ?? s.user.team_id ?? '', s.user.id, s.response_url);
+    const file = s.message?.files?.[0];
+    if (!file) {
+      await deliver(
+        { kind: 'view', view: messageView(t(ctx.locale, 'import.noFile')) },
+        { user: s.user.id, replyUrl: s.response_url },
+      );
+      return;
+    }
+    await openUpload(ctx, { id: file.id, name: file.name ?? 'upload' }, s.trigger_id);
+  });
+
+  // A file sent to the bot by DM: offer to import it (the button gives the trigger id the form needs).
+  app.event('message', async ({ event, body }) => {
+    const e = event as {
+      channel_type?: string;
+      subtype?: string;
+      user?: string;
+      channel: string;
+      files?: { id: string; name?: string }[];
+    };
+    const eventId = (body as { event_id?: string }).event_id;
+    if (eventId) {
+      if (seenEvents.has(eventId)) return;
+      seenEvents.add(eventId);
+      if (seenEvents.size > 1000) seenEvents.delete(seenEvents.values().next().value!);
+    }
+    if (e.channel_type !== 'im' || e.subtype !== 'file_share' || !e.user || !e.files?.length) return;
+    const team = (body as { team_id?: string }).team_id ?? '';
+    const ctx = await contextFor(team, e.user);
+    for (const file of e.files.slice(0, 5)) {
+      const name = file.name ?? 'upload';
+      const view = {
+        text: t(ctx.locale, 'import.received', { name }),
+        blocks: [
+          { type: 'text' as const, text: t(ctx.locale, 'import.received', { name }) },
+          {
+            type: 'buttons' as const,
+            buttons: [
+              {
+                action: ACTIONS.importOpen,
+                label: t(ctx.locale, 'import.open'),
+                value: JSON.stringify({ id: file.id, name: name.slice(0, 200) }),
+                style: 'primary' as const,
+              },
+            ],
+          },
+        ],
+      };
+      await client.chat.postMessage({ channel: e.channel, ...renderMessage(view) });
+    }
   });
 
   app.options(/^(product|newProduct)$/, async ({ ack, body, payload }) => {

@@ -1,4 +1,5 @@
 // Claims, notes, gift events, audit, identities, approvals, column settings and collection runs.
+import zlib from 'node:zlib';
 import { and, arrayContains, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import type {
   ApprovalRecord,
@@ -327,6 +328,18 @@ export function collectionsRepository(db: Db): CollectionsPort {
   };
 }
 
+/**
+ * A preview's rows are stored packed (gzip of their JSON, base64) in `rows_packed`: writing 100k rows as one
+ * jsonb value and reading it back took seconds each and held several copies of it in memory.
+ */
+function packRows(rows: unknown[]): string {
+  return zlib.gzipSync(JSON.stringify(rows), { level: 1 }).toString('base64');
+}
+
+function unpackRows(packed: string): unknown[] {
+  return JSON.parse(zlib.gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')) as unknown[];
+}
+
 const asPreview = (row: typeof importPreviews.$inferSelect): ImportPreviewRecord => ({
   id: row.id,
   channelId: row.channelId,
@@ -335,7 +348,7 @@ const asPreview = (row: typeof importPreviews.$inferSelect): ImportPreviewRecord
   createdBy: row.createdBy,
   status: row.status,
   summary: row.summary as Record<string, number>,
-  rows: row.rows as unknown[],
+  rows: row.rowsPacked === null ? (row.rows as unknown[]) : unpackRows(row.rowsPacked),
   problems: row.problems as unknown[],
   result: row.result,
   expiresAt: row.expiresAt,
@@ -345,7 +358,9 @@ const asPreview = (row: typeof importPreviews.$inferSelect): ImportPreviewRecord
 export function importsRepository(db: Db): ImportsPort {
   return {
     async create(p) {
-      await db.insert(importPreviews).values({ ...p, status: 'preview' });
+      await db
+        .insert(importPreviews)
+        .values({ ...p, rows: [], rowsPacked: packRows(p.rows), status: 'preview' });
     },
     async lock(id) {
       const [row] = await db.select().from(importPreviews).where(eq(importPreviews.id, id)).for('update');
@@ -358,14 +373,14 @@ export function importsRepository(db: Db): ImportsPort {
         .set({
           status,
           ...(result === undefined ? {} : { result }),
-          ...(status === 'preview' ? {} : { rows: [] }),
+          ...(status === 'preview' ? {} : { rows: [], rowsPacked: null }),
         })
         .where(eq(importPreviews.id, id));
     },
     async expire(now) {
       const rows = await db
         .update(importPreviews)
-        .set({ status: 'expired', rows: [] })
+        .set({ status: 'expired', rows: [], rowsPacked: null })
         .where(and(eq(importPreviews.status, 'preview'), lte(importPreviews.expiresAt, now)))
         .returning({ id: importPreviews.id });
       return rows.map((r) => r.id);

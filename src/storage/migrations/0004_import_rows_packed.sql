@@ -1,0 +1,1 @@
+ALTER TABLE "import_previews" ADD COLUMN "rows_packed" text;
