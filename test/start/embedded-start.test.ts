@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { start } from '../../src/main.js';
 
@@ -13,6 +13,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('embedded start', () => {
   it('answers /healthz and serves the demo orders with the printed token; a restart keeps both', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    onTestFinished(() => log.mockRestore());
     const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent' });
     const first = await start(config);
     const banner = log.mock.calls.map((c) => String(c[0])).join('\n');
@@ -57,12 +58,13 @@ describe('embedded start', () => {
       await second.stop();
       log.mockRestore();
     }
-  });
+  }, 180_000); // opens a file-backed PGlite twice and seeds the demo: slow on a busy 2-core machine
 
   it('with DATABASE_URL and no API_TOKEN the API is off and says how to turn it on', async () => {
     const url = process.env.TEST_DATABASE_URL;
     if (!url) return; // needs a real Postgres; runs in the Postgres pass of CI
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    onTestFinished(() => log.mockRestore());
     const started = await start(loadConfig({ DATABASE_URL: url, PORT: '0', LOG_LEVEL: 'silent' }));
     try {
       const banner = log.mock.calls.map((c) => String(c[0])).join('\n');
