@@ -64,5 +64,6 @@ export function pgArray(values: readonly (string | number | boolean | null)[], t
 function arrayElement(value: string | number | boolean | null): string {
   if (value === null) return 'NULL';
   if (typeof value !== 'string') return String(value);
+  if (!value.includes('\\') && !value.includes('"')) return `"${value}"`;
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }

@@ -128,9 +128,11 @@ export async function createImportPreview(
   });
 }
 
+/** The stored rows are the preview's own copy: dates come back as text and are revived in place. */
 const revive = (row: unknown): IncomingOrder => {
   const o = row as IncomingOrder & { orderedAt?: string | Date };
-  return { ...o, orderedAt: o.orderedAt ? new Date(o.orderedAt) : undefined };
+  o.orderedAt = o.orderedAt ? new Date(o.orderedAt) : undefined;
+  return o;
 };
 
 /** Register: every row of the preview in one transaction; a second click is told it already ran. */

@@ -87,19 +87,26 @@ export async function storeOrders(
     const items: MatchItem[] | undefined =
       o.productId != null ? [{ productId: o.productId, quantity: 1 }] : matches.get(matchKey(base));
     if (!items || items.length === 0) {
-      rows.push({ ...base, stage: 'unmatched', productId: null });
+      base.stage = 'unmatched';
+      base.productId = null;
+      rows.push(base);
       continue;
     }
-    items.forEach((item, i) => {
-      rows.push({
+    // The first item is the line itself (`base` is ours to change); further items are lines of their own.
+    const more = items.slice(1).map(
+      (item, i): NewOrder => ({
         ...base,
-        mallLineNo: i === 0 ? base.mallLineNo : `${base.mallLineNo}/${i + 1}`,
+        mallLineNo: `${base.mallLineNo}/${i + 2}`,
         productId: item.productId,
         quantity: base.quantity * item.quantity,
-        amountKrw: i === 0 ? base.amountKrw : 0,
+        amountKrw: 0,
         stage: 'intake',
-      });
-    });
+      }),
+    );
+    base.productId = items[0]!.productId;
+    base.quantity *= items[0]!.quantity;
+    base.stage = 'intake';
+    rows.push(base, ...more);
   }
   const { inserted, duplicates } = await tx.orders.insert(rows, actor.id);
   const byKey = new Map(rows.map((r) => [mallKey(r), r]));
