@@ -9,27 +9,28 @@
 // Both sides are timed from the first query to the file being closed (fetch + write): ours cannot be
 // split, so raw is timed the same way. Raw's fetch and write are also printed apart.
 // Each side runs in its own child process so its peak RSS is its own (process.resourceUsage().maxRSS,
-// the figure /usr/bin/time -v reports, plus rss sampled every 20 ms). Rounds alternate which side
-// goes first; the medians of ROUNDS rounds are compared.
+// the figure /usr/bin/time -v reports, plus rss sampled every 20 ms). After one untimed warm-up run of
+// each side, rounds alternate which side goes first; the medians of ROUNDS rounds are compared.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import postgres from 'postgres';
 import { exportOrders } from '../src/domain/services/queries.js';
 import type { Actor } from '../src/domain/types.js';
-import { writeOrdersXlsx } from '../src/excel/export.js';
+import { EXPORT_PAGE_SIZE, writeOrdersXlsx } from '../src/excel/export.js';
 import { openPostgres } from '../src/storage/db.js';
 import { benchDesk, benchUrl, freshBenchDatabase, median, seedOrders } from './support.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-/** Orders per page of `exportOrders` (its default is 2000). */
-const PAGE_SIZE = Number(process.env.BENCH_PAGE_SIZE ?? 5000);
+/** Orders per page of `exportOrders` (its own default is 2000). */
+const PAGE_SIZE = Number(process.env.BENCH_PAGE_SIZE ?? EXPORT_PAGE_SIZE);
 const NAME = 'excel-export';
 
 const actor: Actor = { id: 'bench', role: 'operator', source: 'api' };
@@ -40,6 +41,8 @@ interface SideResult {
   ms: number;
   /** CPU time of the whole child (user + system, all threads: zlib, GC) during the timed part. */
   cpuMs: number;
+  /** Main-thread pauses for garbage collection during the timed part. */
+  gcMs: number;
   fetchMs?: number;
   rows: number;
   bytes: number;
@@ -60,7 +63,10 @@ function benchDatabaseUrl(url: string): string {
 
 // --- the two sides, each in a child process ----------------------------------------------------------
 
-async function ours(url: string, file: string): Promise<Omit<SideResult, 'side' | 'cpuMs' | keyof Rss>> {
+async function ours(
+  url: string,
+  file: string,
+): Promise<Omit<SideResult, 'side' | 'cpuMs' | 'gcMs' | keyof Rss>> {
   const database = await openPostgres(url, { max: 4 });
   const desk = benchDesk(database);
   try {
@@ -93,7 +99,10 @@ const RAW_QUERY = `
   where o.deleted_at is null
   order by o.serial desc`;
 
-async function raw(url: string, file: string): Promise<Omit<SideResult, 'side' | 'cpuMs' | keyof Rss>> {
+async function raw(
+  url: string,
+  file: string,
+): Promise<Omit<SideResult, 'side' | 'cpuMs' | 'gcMs' | keyof Rss>> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     const start = process.hrtime.bigint();
@@ -110,7 +119,7 @@ async function raw(url: string, file: string): Promise<Omit<SideResult, 'side' |
     const keys = rows.columns.map((c) => c.name);
     sheet.addRow(keys).commit();
     for (const row of rows) {
-      sheet.addRow(keys.map((k) => row[k] ?? '')).commit();
+      sheet.addRow(keys.map((k) => row[k])).commit();
     }
     sheet.commit();
     await workbook.commit();
@@ -132,6 +141,11 @@ async function child(side: Side, url: string, file: string): Promise<void> {
   const startRss = process.memoryUsage().rss;
   let sampled = startRss;
   const cpuStart = process.cpuUsage();
+  let gcMs = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcMs += entry.duration;
+  });
+  gc.observe({ entryTypes: ['gc'] });
   const sampler = setInterval(() => {
     sampled = Math.max(sampled, process.memoryUsage().rss);
   }, 20);
@@ -143,6 +157,7 @@ async function child(side: Side, url: string, file: string): Promise<void> {
       side,
       ...result,
       cpuMs: (cpu.user + cpu.system) / 1000,
+      gcMs,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       sampledPeakRssMb: mb(sampled),
       startRssMb: mb(startRss),
@@ -150,6 +165,7 @@ async function child(side: Side, url: string, file: string): Promise<void> {
     console.log(JSON.stringify(out));
   } finally {
     clearInterval(sampler);
+    gc.disconnect();
     await rm(file, { force: true });
   }
 }
@@ -188,6 +204,9 @@ async function main() {
   console.log(`seeded ${rows.length} orders in ${ms.toFixed(0)} ms; page size ${PAGE_SIZE}`);
   const dbUrl = benchDatabaseUrl(url);
 
+  // One untimed run of each side first: the freshly seeded table, Postgres's buffers and the page cache
+  // of node_modules warm up on it rather than on round 1.
+  for (const side of ['raw', 'ours'] as const) await runChild(side, dbUrl);
   const results: Record<Side, SideResult[]> = { ours: [], raw: [] };
   for (let round = 0; round < ROUNDS; round++) {
     const order: Side[] = round % 2 === 0 ? ['raw', 'ours'] : ['ours', 'raw'];
@@ -198,7 +217,7 @@ async function main() {
       results[side].push(r);
       line.push(
         `${side} ${r.ms.toFixed(0)} ms${r.fetchMs !== undefined ? ` (fetch ${r.fetchMs.toFixed(0)})` : ''}, ` +
-          `cpu ${r.cpuMs.toFixed(0)} ms, ` +
+          `cpu ${r.cpuMs.toFixed(0)} ms, gc ${r.gcMs.toFixed(0)} ms, ` +
           `${mb(r.bytes).toFixed(1)} MB file, peak rss ${r.peakRssMb.toFixed(0)} MB ` +
           `(sampled ${r.sampledPeakRssMb.toFixed(0)}, at start ${r.startRssMb.toFixed(0)})`,
       );

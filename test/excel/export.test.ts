@@ -1,6 +1,7 @@
 // R13/R14 exports through the real `exportOrders` generator, read back with another library (SheetJS) and
 // a CSV parser: headers in the user's language and column settings, personal data in full, ids, phones
 // and zips as text, formula-looking text neutralised, numbers kept as numbers, the audit entry.
+import { randomBytes } from 'node:crypto';
 import { PassThrough, Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -421,6 +422,54 @@ describe('export cells', () => {
       const count =
         write === writeOrdersXlsx ? sheetOf(bytes).values.length : parse(bytes, { bom: true }).length;
       expect(count).toBe(3001);
+    }
+  });
+
+  it('a stalled output stalls the export: orders are not read ahead into memory', async () => {
+    for (const write of [writeOrdersXlsx, writeOrdersCsv]) {
+      let pulled = 0;
+      async function* many() {
+        for (let i = 0; i < 24; i++) {
+          pulled++;
+          yield {
+            columns: COLUMNS,
+            rows: Array.from({ length: 1000 }, (_, j) =>
+              // hardly compressible, so the zip's buffers do not hide the backlog
+              order({ serial: i * 1000 + j, deliveryMessage: randomBytes(300).toString('base64') }),
+            ),
+          };
+        }
+      }
+      const chunks: Buffer[] = [];
+      let stalled: (() => void) | null = null;
+      let stall = true;
+      const out = new Writable({
+        write(chunk: Buffer, _encoding, callback) {
+          chunks.push(Buffer.from(chunk));
+          if (stall) stalled = callback;
+          else callback();
+        },
+      });
+
+      const done = write(many(), out, 'ko');
+      let seen = -1;
+      for (let i = 0; i < 30 && pulled !== seen; i++) {
+        seen = pulled;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      // It stopped reading: xlsx holds up to 1 MB of sheet XML before the zip (whose own buffers take
+      // about 2 MB compressed), CSV one 1 MB chunk.
+      expect(pulled).toBe(seen);
+      expect(pulled).toBeLessThan(write === writeOrdersXlsx ? 16 : 3);
+
+      stall = false;
+      (stalled as (() => void) | null)?.();
+      expect(await done).toEqual({ rows: 24_000 });
+      expect(pulled).toBe(24);
+      const bytes = Buffer.concat(chunks);
+      const count =
+        write === writeOrdersXlsx ? sheetOf(bytes).values.length : parse(bytes, { bom: true }).length;
+      expect(count).toBe(24_001);
     }
   });
 
