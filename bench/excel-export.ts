@@ -3,8 +3,10 @@
 // ours: the R13 export as the desk runs it — `exportOrders` (role check, count and audit entry, pages
 //   of the orders list query) → `writeOrdersXlsx` (user's columns, Korean headers, text neutralised,
 //   backpressure) → a file in os.tmpdir().
-// raw: what a hand-written export would do — one plain SQL query for the same rows and columns, then
-//   exceljs's streaming writer (same options) committing each row → a file.
+// raw: what a hand-written export would do — one plain SQL query for the same rows and the same 19
+//   columns (dates and badges formatted by Postgres), then exceljs's streaming writer (same options)
+//   committing each row → a file. It holds all rows at once and has no backpressure; its RSS is
+//   printed for reference only.
 //
 // Both sides are timed from the first query to the file being closed (fetch + write): ours cannot be
 // split, so raw is timed the same way. Raw's fetch and write are also printed apart.
