@@ -117,21 +117,32 @@ export function batchNextForm(
   };
 }
 
+/** A text field: 100 characters on one line, 300 on several. */
+function textField(
+  locale: Locale,
+  id: string,
+  key: Parameters<typeof t>[1],
+  options: { required?: boolean; multiline?: boolean; initial?: string } = {},
+): Field {
+  const kind = options.multiline ? 'multiline' : 'text';
+  return {
+    id,
+    kind,
+    label: t(locale, key),
+    required: options.required ?? true,
+    ...(options.initial !== undefined ? { initial: options.initial } : {}),
+    maxLength: kind === 'multiline' ? 300 : 100,
+  };
+}
+
 export function editForm(locale: Locale, order: OrderRow, reply?: string): Form {
   const text = (
     id: string,
     key: Parameters<typeof t>[1],
     initial: string,
     required = true,
-    kind: Field['kind'] = 'text',
-  ): Field => ({
-    id,
-    kind,
-    label: t(locale, key),
-    required,
-    initial,
-    maxLength: kind === 'multiline' ? 300 : 100,
-  });
+    multiline = false,
+  ) => textField(locale, id, key, { initial, required, multiline });
   return {
     id: FORMS.edit,
     title: t(locale, 'form.edit.title'),
@@ -140,27 +151,17 @@ export function editForm(locale: Locale, order: OrderRow, reply?: string): Form 
     fields: [
       text('recipientName', 'field.recipientName', order.recipientName),
       text('recipientPhone', 'field.recipientPhone', order.recipientPhone),
-      text('address', 'field.address', order.address, true, 'multiline'),
+      text('address', 'field.address', order.address, true, true),
       text('zip', 'field.zip', order.zip),
-      text('deliveryMessage', 'field.deliveryMessage', order.deliveryMessage, false, 'multiline'),
+      text('deliveryMessage', 'field.deliveryMessage', order.deliveryMessage, false, true),
     ],
     meta: { serial: order.serial, version: order.version, reply },
   };
 }
 
 export function addForm(locale: Locale, channels: { id: number; name: string }[], reply?: string): Form {
-  const text = (
-    id: string,
-    key: Parameters<typeof t>[1],
-    required = true,
-    kind: Field['kind'] = 'text',
-  ): Field => ({
-    id,
-    kind,
-    label: t(locale, key),
-    required,
-    maxLength: kind === 'multiline' ? 300 : 100,
-  });
+  const text = (id: string, key: Parameters<typeof t>[1], required = true, kind: Field['kind'] = 'text') =>
+    textField(locale, id, key, { required, multiline: kind === 'multiline' });
   return {
     id: FORMS.add,
     title: t(locale, 'form.add.title'),
