@@ -225,6 +225,17 @@ describe('R13 xlsx export', () => {
     expect(sheetOf(bytes()).values).toEqual([HEADERS.en]);
     expect((await auditOf(desk, { action: 'export' }))[0]!.detail).toMatchObject({ rows: 0 });
   });
+
+  it('an export with no orders has the header from the saved settings without being told the columns', async () => {
+    const { desk } = await freshDesk({}, fixedClock);
+    await saveColumnSettings(desk, me, SETTINGS);
+    const { out, bytes } = collector();
+
+    const result = await writeOrdersXlsx(exportOf(desk, 'xlsx'), out, 'en');
+
+    expect(result).toEqual({ rows: 0 });
+    expect(sheetOf(bytes()).values).toEqual([HEADERS.en]);
+  });
 });
 
 describe('R13 CSV export', () => {

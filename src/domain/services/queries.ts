@@ -179,8 +179,10 @@ export async function* exportOrders(
     const rows = await desk.store.transaction((tx) =>
       tx.orders.list(input.filter, { limit: pageSize, afterSerial }),
     );
-    if (rows.length === 0) return;
+    // An export of nothing still has its header: the first batch is yielded even when empty.
+    if (rows.length === 0 && afterSerial !== undefined) return;
     yield { columns, rows };
+    if (rows.length === 0) return;
     afterSerial = rows[rows.length - 1]!.serial;
     if (rows.length < pageSize) return;
   }
