@@ -2,6 +2,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { type DomainErrorCode, isDomainError } from '../domain/errors.js';
+import { fileRefusalText } from '../excel/refusal-text.js';
 import { type FileRefusal, FileRejected } from '../excel/types.js';
 import { type ErrorCode, errorText, type Locale, pickLocale } from '../i18n/catalog.js';
 import { t } from '../i18n/messages.js';
@@ -61,10 +62,9 @@ export function errorHandler(fallback: Locale) {
     const locale = request.locale ?? localeOf(request, fallback);
     if (isDomainError(error)) return sendError(reply, STATUS[error.code], error.code, locale, error.params);
     if (error instanceof FileRejected) {
-      const params = { ...error.params, maxMb: Math.round(Number(error.params.max ?? 0) / 1024 / 1024) };
       return reply
         .status(FILE_STATUS[error.code])
-        .send({ error: { code: error.code, message: t(locale, `file.${error.code}`, params) } });
+        .send({ error: { code: error.code, message: fileRefusalText(error, locale) } });
     }
     if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
       return reply

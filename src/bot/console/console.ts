@@ -12,6 +12,7 @@ import { isIdentity, resolveActor } from '../../domain/services/actors.js';
 import { cancelImport, registerImport } from '../../domain/services/imports.js';
 import { exportOrders } from '../../domain/services/queries.js';
 import { writeOrdersCsv, writeOrdersXlsx } from '../../excel/export.js';
+import { fileRefusalText } from '../../excel/refusal-text.js';
 import { FileRejected } from '../../excel/types.js';
 import { DEFAULT_UPLOAD_LIMITS, previewUpload, type UploadLimits } from '../../excel/upload.js';
 import type { Locale } from '../../i18n/catalog.js';
@@ -76,10 +77,7 @@ async function uploadFile(
       write(t(locale, 'console.cancelled'));
     }
   } catch (e) {
-    if (e instanceof FileRejected)
-      write(
-        t(locale, `file.${e.code}`, { ...e.params, maxMb: Math.round(Number(e.params.max ?? 0) / 1048576) }),
-      );
+    if (e instanceof FileRejected) write(fileRefusalText(e, locale));
     else if (isDomainError(e)) write(errorText(e.code, locale, e.params));
     else throw e;
   }

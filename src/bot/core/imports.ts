@@ -3,10 +3,11 @@
 import { isDomainError } from '../../domain/errors.js';
 import { listChannels } from '../../domain/services/catalog.js';
 import { cancelImport, INLINE_PROBLEMS, registerImport } from '../../domain/services/imports.js';
+import { fileRefusalText } from '../../excel/refusal-text.js';
 import { allTemplates } from '../../excel/template-store.js';
 import { FileRejected } from '../../excel/types.js';
 import { previewUpload, suggestTemplate, type UploadLimits } from '../../excel/upload.js';
-import { type MessageKey, t } from '../../i18n/messages.js';
+import { t } from '../../i18n/messages.js';
 import { domainErrorReply } from './commands.js';
 import type { BotContext } from './context.js';
 import type { FormValues } from './forms.js';
@@ -38,8 +39,7 @@ export async function uploadFormReply(
 }
 
 export function fileRefusalReply(ctx: BotContext, e: FileRejected): BotReply {
-  const params = { ...e.params, maxMb: Math.round(Number(e.params.max ?? 0) / 1048576) };
-  return viewReply(messageView(t(ctx.locale, `file.${e.code}` as MessageKey, params)));
+  return viewReply(messageView(fileRefusalText(e, ctx.locale)));
 }
 
 /** Reads the file with the chosen template and answers the preview with Register / Close. */
