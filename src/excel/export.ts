@@ -368,3 +368,13 @@ export async function writeOrdersCsv(
     output.dispose();
   }
 }
+
+/** The writer for a format: xlsx or CSV (UTF-8 with BOM). */
+export function writeOrders(
+  format: 'xlsx' | 'csv',
+  batches: AsyncIterable<ExportBatch>,
+  out: Writable,
+  locale: Locale,
+): Promise<ExportResult> {
+  return format === 'csv' ? writeOrdersCsv(batches, out, locale) : writeOrdersXlsx(batches, out, locale);
+}

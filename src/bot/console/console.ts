@@ -11,7 +11,7 @@ import type { ApprovalRecord, OrderFilter } from '../../domain/ports.js';
 import { isIdentity, resolveActor } from '../../domain/services/actors.js';
 import { cancelImport, registerImport } from '../../domain/services/imports.js';
 import { exportOrders } from '../../domain/services/queries.js';
-import { writeOrdersCsv, writeOrdersXlsx } from '../../excel/export.js';
+import { writeOrders } from '../../excel/export.js';
 import { fileRefusalText } from '../../excel/refusal-text.js';
 import { FileRejected } from '../../excel/types.js';
 import { DEFAULT_UPLOAD_LIMITS, previewUpload, type UploadLimits } from '../../excel/upload.js';
@@ -163,11 +163,7 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
           ...reply.request,
           filter: reply.request.filter as OrderFilter,
         });
-        const { rows } = await (reply.request.format === 'csv' ? writeOrdersCsv : writeOrdersXlsx)(
-          batches,
-          out,
-          locale,
-        );
+        const { rows } = await writeOrders(reply.request.format, batches, out, locale);
         write(t(locale, 'console.exported', { n: rows, path }));
         continue;
       }

@@ -9,7 +9,7 @@ import { identityProfile, rememberProfile, resolveActorWithProfile } from '../..
 import { approverIdentities } from '../../domain/services/approvals.js';
 import { exportOrders } from '../../domain/services/queries.js';
 import type { Actor } from '../../domain/types.js';
-import { writeOrdersCsv, writeOrdersXlsx } from '../../excel/export.js';
+import { writeOrders } from '../../excel/export.js';
 import { FileRejected } from '../../excel/types.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../../excel/upload.js';
 import { type Locale, pickLocale } from '../../i18n/catalog.js';
@@ -220,8 +220,7 @@ export function createSlackAdapter(
       format: request.format,
       approvalId: request.approvalId,
     });
-    const write = request.format === 'csv' ? writeOrdersCsv : writeOrdersXlsx;
-    const { rows } = await write(batches, sink, locale);
+    const { rows } = await writeOrders(request.format, batches, sink, locale);
     const im = await client.conversations.open({ users: user });
     await client.filesUploadV2({
       channel_id: im.channel?.id ?? user,

@@ -10,7 +10,7 @@ import { getApproval, submitAction } from '../../domain/services/approvals.js';
 import { cancelImport, importPreview, registerImport } from '../../domain/services/imports.js';
 import { exportOrders } from '../../domain/services/queries.js';
 import { STAGES } from '../../domain/types.js';
-import { writeOrdersCsv, writeOrdersXlsx } from '../../excel/export.js';
+import { writeOrders } from '../../excel/export.js';
 import { allTemplates, saveTemplate } from '../../excel/template-store.js';
 import { previewUpload, type UploadLimits } from '../../excel/upload.js';
 import { t } from '../../i18n/messages.js';
@@ -167,8 +167,7 @@ export const excelRoutes: FastifyPluginAsync<{ desk: Desk; limits: UploadLimits 
       }
     })();
     const body = new PassThrough();
-    const write = b.format === 'csv' ? writeOrdersCsv : writeOrdersXlsx;
-    write(replay, body, request.locale).catch((e) => body.destroy(e as Error));
+    writeOrders(b.format, replay, body, request.locale).catch((e) => body.destroy(e as Error));
     const stamp = new Date().toISOString().slice(0, 10);
     return reply
       .header(
