@@ -426,21 +426,68 @@ export interface ImportPreviewRecord {
   templateName: string;
   fileName: string;
   createdBy: string;
-  status: 'preview' | 'registered' | 'cancelled' | 'expired';
+  status: 'reading' | 'preview' | 'registered' | 'cancelled' | 'expired';
   summary: Record<string, number>;
-  rows: unknown[];
   problems: unknown[];
   result: unknown;
   expiresAt: Date;
   createdAt: Date;
 }
 
+/** A valid file row waiting in a preview: normalised like an order line, not matched yet (R12). */
+export interface StagedRow {
+  rowNo: number;
+  mallOrderNo: string;
+  mallLineNo: string;
+  mallProductCode: string;
+  mallOption: string;
+  mallProductName: string;
+  quantity: number;
+  unitPriceKrw: number;
+  amountKrw: number;
+  ordererName: string;
+  ordererPhone: string;
+  recipientName: string;
+  recipientPhone: string;
+  address: string;
+  zip: string;
+  deliveryMessage: string;
+  kind: OrderKind;
+  packingKey: string;
+  orderedAt: Date | null;
+}
+
 export interface ImportsPort {
-  create(p: Omit<ImportPreviewRecord, 'status' | 'result' | 'createdAt'>): Promise<void>;
+  /** A preview being read (`reading`): its rows are staged next. */
+  create(
+    p: Pick<
+      ImportPreviewRecord,
+      'id' | 'channelId' | 'templateName' | 'fileName' | 'createdBy' | 'expiresAt'
+    >,
+  ): Promise<void>;
+  /** Chunk `chunkNo` (1, 2, …) of a preview's rows. */
+  stage(id: string, chunkNo: number, rows: StagedRow[]): Promise<void>;
+  /** Lines staged again (same mall order and line as an earlier row): Register and the summary skip them. */
+  repeats(id: string): Promise<{ rowNo: number; mallOrderNo: string; mallLineNo: string }[]>;
+  /** Staged rows already in OrderMate, and of the rest those a product match exists for. */
+  summarize(id: string): Promise<{ matched: number; unmatched: number; duplicates: number }>;
+  /** Every row is staged: the preview waits for Register. */
+  open(id: string, summary: Record<string, number>, problems: unknown[]): Promise<void>;
   /** FOR UPDATE: Register runs once even when clicked twice. */
   lock(id: string): Promise<ImportPreviewRecord | null>;
+  /**
+   * Register's one statement: staged rows → orders, matched (bundles become several lines) → intake, the
+   * rest → unmatched; lines already in OrderMate are skipped. Serials in file order.
+   */
+  register(
+    id: string,
+    options: { channelId: number; actor: string; now: Date; badges: string[] },
+  ): Promise<{ inserted: { serial: number; stage: 'intake' | 'unmatched' }[]; duplicates: number }>;
+  /** A preview that ended keeps its summary and result, not its rows. */
   setStatus(id: string, status: ImportPreviewRecord['status'], result?: unknown): Promise<void>;
-  /** Open previews past their expiry become expired; returns their ids. */
+  /** A file that could not be read: the preview and its staged rows are gone. */
+  discard(id: string): Promise<void>;
+  /** Open (or abandoned) previews past their expiry become expired; returns their ids. */
   expire(now: Date): Promise<string[]>;
 }
 

@@ -45,79 +45,113 @@ export interface RowMapping {
   channelId: number;
 }
 
+/** A mapped column's name as the user sees it: its header text, else its letter. */
+export function columnName(m: RowMapping, field: TemplateField): string {
+  const index = m.columns[field]!;
+  return m.headerCells[index] || columnLetter(index);
+}
+
+/** A mapped cell, trimmed; '' when the column is not mapped or the cell is empty. */
+function cellOf(m: RowMapping, cells: string[], field: TemplateField): string {
+  const index = m.columns[field];
+  const raw = index === undefined ? undefined : cells[index];
+  return raw === undefined ? '' : raw.trim();
+}
+
+/** Collects a row's problems; allocated only when the row has one. */
+class Problems {
+  list: RowProblem[] | null = null;
+  constructor(
+    private readonly m: RowMapping,
+    private readonly row: number,
+  ) {}
+  add(field: TemplateField, code: RowProblem['code'], value: string): void {
+    this.list ??= [];
+    this.list.push({
+      row: this.row,
+      column: columnName(this.m, field),
+      code,
+      value: value.slice(0, 60),
+    });
+  }
+}
+
+const CHECKED_LENGTH = ['mallOrderNo', 'mallLineNo', 'mallProductCode', 'recipientName'] as const;
+
+/** One spreadsheet row → an order line, reading each mapped cell once. */
 export function orderFromRow(
   m: RowMapping,
   row: SheetRow,
 ): { ok: true; order: IncomingOrder } | { ok: false; problems: RowProblem[] } {
-  const problems: RowProblem[] = [];
-  const columnName = (field: TemplateField) => {
-    const index = m.columns[field]!;
-    return m.headerCells[index] || columnLetter(index);
-  };
-  const cell = (field: TemplateField) => {
-    const index = m.columns[field];
-    return index === undefined ? '' : (row.cells[index] ?? '').trim();
-  };
-  const problem = (field: TemplateField, code: RowProblem['code']) =>
-    problems.push({ row: row.row, column: columnName(field), code, value: cell(field).slice(0, 60) });
-
-  for (const field of REQUIRED_FIELDS) if (!cell(field)) problem(field, 'REQUIRED');
-  for (const field of ['mallOrderNo', 'mallLineNo', 'mallProductCode', 'recipientName'] as const) {
-    if (cell(field).length > 100) problem(field, 'TOO_LONG');
+  const cells = row.cells;
+  const problems = new Problems(m, row.row);
+  for (const field of REQUIRED_FIELDS) if (!cellOf(m, cells, field)) problems.add(field, 'REQUIRED', '');
+  for (const field of CHECKED_LENGTH) {
+    const text = cellOf(m, cells, field);
+    if (text.length > 100) problems.add(field, 'TOO_LONG', text);
   }
-  const quantity = wholeNumber(cell('quantity'));
-  if (cell('quantity') && (quantity === null || quantity < 1 || quantity > 100_000))
-    problem('quantity', 'NUMBER');
-  const money = (field: 'unitPriceKrw' | 'amountKrw') => {
-    if (m.columns[field] === undefined || !cell(field)) return undefined;
-    const n = wholeNumber(cell(field));
-    if (n === null || n < 0 || n > MAX_INT) {
-      problem(field, 'NUMBER');
-      return undefined;
-    }
-    return n;
-  };
-  const unitPrice = money('unitPriceKrw');
-  const amount = money('amountKrw');
-  const recipientPhone = normalizePhone(cell('recipientPhone'));
-  if (cell('recipientPhone') && !PHONE.test(recipientPhone)) problem('recipientPhone', 'PHONE');
-  const zip = normalizeZip(cell('zip'));
-  if (cell('zip') && !/^\d{5}$/.test(zip)) problem('zip', 'ZIP');
-  let orderedAt: Date | undefined;
-  if (cell('orderedAt')) {
-    orderedAt = koreanDate(cell('orderedAt')) ?? undefined;
-    if (!orderedAt) problem('orderedAt', 'DATE');
-  }
-  if (problems.length) return { ok: false, problems };
+  const quantityText = cellOf(m, cells, 'quantity');
+  const quantity = wholeNumber(quantityText);
+  if (quantityText && (quantity === null || quantity < 1 || quantity > 100_000))
+    problems.add('quantity', 'NUMBER', quantityText);
+  const unitPrice = money(m, cells, 'unitPriceKrw', problems);
+  const amount = money(m, cells, 'amountKrw', problems);
+  const phoneText = cellOf(m, cells, 'recipientPhone');
+  const recipientPhone = normalizePhone(phoneText);
+  if (phoneText && !PHONE.test(recipientPhone)) problems.add('recipientPhone', 'PHONE', phoneText);
+  const zipText = cellOf(m, cells, 'zip');
+  const zip = normalizeZip(zipText);
+  if (zipText && !/^\d{5}$/.test(zip)) problems.add('zip', 'ZIP', zipText);
+  const dateText = cellOf(m, cells, 'orderedAt');
+  const orderedAt = dateText ? (koreanDate(dateText) ?? undefined) : undefined;
+  if (dateText && !orderedAt) problems.add('orderedAt', 'DATE', dateText);
+  if (problems.list) return { ok: false, problems: problems.list };
 
   const q = quantity!;
   const unitPriceKrw = unitPrice ?? (amount !== undefined ? Math.floor(amount / q) : 0);
   const amountKrw = amount ?? unitPriceKrw * q;
   if (amountKrw > MAX_INT) {
-    problem('quantity', 'NUMBER');
-    return { ok: false, problems };
+    problems.add('quantity', 'NUMBER', quantityText);
+    return { ok: false, problems: problems.list! };
   }
   return {
     ok: true,
     order: {
       channelId: m.channelId,
-      mallOrderNo: cell('mallOrderNo'),
-      mallLineNo: cell('mallLineNo') || '1',
-      mallProductCode: cell('mallProductCode'),
-      mallProductName: cell('mallProductName'),
-      mallOption: cell('mallOption'),
+      mallOrderNo: cellOf(m, cells, 'mallOrderNo'),
+      mallLineNo: cellOf(m, cells, 'mallLineNo') || '1',
+      mallProductCode: cellOf(m, cells, 'mallProductCode'),
+      mallProductName: cellOf(m, cells, 'mallProductName'),
+      mallOption: cellOf(m, cells, 'mallOption'),
       quantity: q,
       unitPriceKrw,
       amountKrw,
-      ordererName: cell('ordererName'),
-      ordererPhone: cell('ordererPhone'),
-      recipientName: cell('recipientName'),
+      ordererName: cellOf(m, cells, 'ordererName'),
+      ordererPhone: cellOf(m, cells, 'ordererPhone'),
+      recipientName: cellOf(m, cells, 'recipientName'),
       recipientPhone,
-      address: cell('address'),
+      address: cellOf(m, cells, 'address'),
       zip,
-      deliveryMessage: cell('deliveryMessage'),
+      deliveryMessage: cellOf(m, cells, 'deliveryMessage'),
       kind: m.template.kind,
       orderedAt,
     },
   };
+}
+
+/** A money column: a whole number of won within the column's range, or undefined when absent. */
+function money(
+  m: RowMapping,
+  cells: string[],
+  field: 'unitPriceKrw' | 'amountKrw',
+  problems: Problems,
+): number | undefined {
+  const text = cellOf(m, cells, field);
+  if (!text) return undefined;
+  const n = wholeNumber(text);
+  if (n === null || n < 0 || n > MAX_INT) {
+    problems.add(field, 'NUMBER', text);
+    return undefined;
+  }
+  return n;
 }

@@ -2,11 +2,10 @@
 // row, and hand the domain the orders and the problems. Nothing is saved until Register.
 import type { Desk } from '../domain/context.js';
 import { DomainError } from '../domain/errors.js';
-import { createImportPreview, type ImportPreview, type RowProblem } from '../domain/services/imports.js';
-import type { IncomingOrder } from '../domain/services/intake.js';
+import { type ImportPreview, type RowProblem, startImportPreview } from '../domain/services/imports.js';
 import type { Actor } from '../domain/types.js';
 import { readRows } from './read.js';
-import { orderFromRow } from './rows-to-orders.js';
+import { columnName, orderFromRow } from './rows-to-orders.js';
 import { allTemplates } from './template-store.js';
 import { findHeaderRow, resolveColumns, suggestTemplates, type TemplateDefinition } from './templates.js';
 import { FileRejected, type SheetRow } from './types.js';
@@ -95,32 +94,39 @@ async function previewRows(
     });
   }
   const mapping = { template, columns: resolved.columns, headerCells: headerCells ?? [], channelId };
-  const orders: IncomingOrder[] = [];
-  const problems: RowProblem[] = [];
-  let read = 0;
-  const take = (row: SheetRow) => {
-    if (row.row <= headerRow) return;
-    read++;
-    const mapped = orderFromRow(mapping, row);
-    if (mapped.ok) orders.push(mapped.order);
-    else problems.push(...mapped.problems);
-  };
-  for (const row of head) take(row);
-  for (;;) {
-    const next = await iterator.next();
-    if (next.done) break;
-    take(next.value);
-  }
-  const preview = await createImportPreview(desk, actor, {
+  const draft = await startImportPreview(desk, actor, {
     channelId,
     templateName: template.name,
     fileName: input.fileName,
-    orders,
-    problems,
-    read,
     ttlMs: limits.previewTtlMs,
+    keyColumn: columnName(mapping, 'mallOrderNo'),
   });
-  return { ...preview, template: template.name, suggested, channelId };
+  try {
+    const problems: RowProblem[] = [];
+    let read = 0;
+    // Synchronous per row: only a chunk waiting for the previous chunk's write is awaited.
+    const take = (row: SheetRow): Promise<void> | undefined => {
+      if (row.row <= headerRow) return undefined;
+      read++;
+      const mapped = orderFromRow(mapping, row);
+      if (mapped.ok) return draft.add(row.row, mapped.order);
+      for (const p of mapped.problems) problems.push(p);
+      return undefined;
+    };
+    for (const row of head) await take(row);
+    head.length = 0;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) break;
+      const waiting = take(next.value);
+      if (waiting) await waiting;
+    }
+    const preview = await draft.finish({ read, problems });
+    return { ...preview, template: template.name, suggested, channelId };
+  } catch (error) {
+    await draft.discard();
+    throw error;
+  }
 }
 
 function pickTemplate(

@@ -2,6 +2,7 @@
 import type { DeskStore, DeskTx } from '../domain/ports.js';
 import type { Db } from './db.js';
 import { catalogRepository } from './repositories/catalog.js';
+import { importsRepository } from './repositories/imports.js';
 import { ordersRepository } from './repositories/orders.js';
 import {
   approvalsRepository,
@@ -11,7 +12,6 @@ import {
   columnsRepository,
   giftsRepository,
   identitiesRepository,
-  importsRepository,
   notesRepository,
   templatesRepository,
 } from './repositories/records.js';

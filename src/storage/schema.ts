@@ -9,6 +9,7 @@ import {
   integer,
   jsonb,
   pgTable,
+  primaryKey,
   serial,
   text,
   timestamp,
@@ -263,21 +264,51 @@ export const importPreviews = pgTable('import_previews', {
     .references(() => salesChannels.id),
   fileName: text('file_name').notNull(),
   createdBy: text('created_by').notNull(),
-  status: text('status', { enum: ['preview', 'registered', 'cancelled', 'expired'] }).notNull(),
+  /** `reading` while the file is staged; `preview` once every row is in and the summary is known. */
+  status: text('status', { enum: ['reading', 'preview', 'registered', 'cancelled', 'expired'] }).notNull(),
   summary: jsonb('summary').notNull(),
-  // Parsed, validated rows kept until Register; the preview is the unit of the R12 transaction.
-  rows: jsonb('rows').notNull(),
-  /**
-   * The same rows packed (gzip of their JSON, base64): one large jsonb value costs seconds to write and read
-   * back at 100k rows, a few MB of text does not. When set, `rows` is `[]`.
-   */
-  rowsPacked: text('rows_packed'),
   /** Every rejected row (row, column, why), for the full list a user downloads. */
   problems: jsonb('problems').notNull().default([]),
   result: jsonb('result'),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * A preview's valid rows, normalised like orders and not yet matched, in chunks of a few thousand: one row
+ * per chunk, one array per column (row i of the chunk is element i of every array). Written while the file
+ * is read, so a 100k-row file is never held in memory whole, and cheap to write (50 rows, not 100k);
+ * Register unnests them into `orders` with one INSERT … SELECT, matching by join.
+ */
+export const importChunks = pgTable(
+  'import_chunks',
+  {
+    importId: text('import_id')
+      .notNull()
+      .references(() => importPreviews.id, { onDelete: 'cascade' }),
+    chunkNo: integer('chunk_no').notNull(),
+    rowNo: integer('row_no').array().notNull(),
+    mallOrderNo: text('mall_order_no').array().notNull(),
+    mallLineNo: text('mall_line_no').array().notNull(),
+    mallProductCode: text('mall_product_code').array().notNull(),
+    mallOption: text('mall_option').array().notNull(),
+    mallProductName: text('mall_product_name').array().notNull(),
+    quantity: integer('quantity').array().notNull(),
+    unitPriceKrw: integer('unit_price_krw').array().notNull(),
+    amountKrw: integer('amount_krw').array().notNull(),
+    ordererName: text('orderer_name').array().notNull(),
+    ordererPhone: text('orderer_phone').array().notNull(),
+    recipientName: text('recipient_name').array().notNull(),
+    recipientPhone: text('recipient_phone').array().notNull(),
+    address: text('address').array().notNull(),
+    zip: text('zip').array().notNull(),
+    deliveryMessage: text('delivery_message').array().notNull(),
+    kind: text('kind').array().notNull(),
+    packingKey: text('packing_key').array().notNull(),
+    orderedAt: timestamp('ordered_at', { withTimezone: true }).array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.chunkNo] })],
+);
 
 export const columnSettings = pgTable('column_settings', {
   identity: text('identity').primaryKey(),

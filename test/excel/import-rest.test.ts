@@ -5,8 +5,11 @@ import { sql } from 'drizzle-orm';
 import iconv from 'iconv-lite';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import * as XLSX from 'xlsx';
+import { expireImports } from '../../src/domain/services/imports.js';
+import { DEFAULT_UPLOAD_LIMITS } from '../../src/excel/upload.js';
 import { buildServer } from '../../src/http/server.js';
 import { queryRows } from '../../src/storage/db.js';
+import { giftEvent } from '../domain/helpers.js';
 import { freshDesk, seedCatalog } from '../support/desk.js';
 
 const TOKEN = 'test-token-0123456789';
@@ -73,7 +76,7 @@ function smartstoreXlsx(rows: string[][]): Buffer {
   return XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
 }
 
-async function server() {
+async function server(uploadLimits?: Parameters<typeof buildServer>[0]['uploadLimits']) {
   const { database, desk } = await freshDesk();
   const f = await seedCatalog(desk);
   const app = await buildServer({
@@ -82,6 +85,7 @@ async function server() {
     apiToken: TOKEN,
     defaultLocale: 'ko',
     logLevel: 'silent',
+    uploadLimits,
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   onTestFinished(() => app.close());
@@ -168,6 +172,89 @@ describe('Excel import over REST (R12)', () => {
     // The same file again: everything is already in OrderMate.
     const second = await s.upload(file, 'smartstore.xlsx');
     expect(second.body.summary).toMatchObject({ duplicates: 2, matched: 0, unmatched: 0 });
+  });
+
+  it('a file of several thousand rows: repeats reported on their own row, bundles split, gifts made, staging emptied', async () => {
+    const s = await server();
+    // P-2 is a bundle: one mall option → two products (R1); buying P-1 earns a gift (R18).
+    const second = await s.desk.store.transaction((tx) =>
+      tx.catalog.createProduct({ code: 'A-002', name: '귀리 1kg', priceKrw: 9000 }),
+    );
+    await s.desk.store.transaction((tx) =>
+      tx.catalog.saveMatch(
+        { channelId: s.f.channelId, mallProductCode: 'P-2', mallOption: 'red' },
+        [
+          { productId: s.f.productId, quantity: 1 },
+          { productId: second, quantity: 2 },
+        ],
+        'test',
+      ),
+    );
+    await giftEvent(s.desk, s.f, { minQuantity: 1 });
+    const rows = Array.from({ length: 4500 }, (_, i) =>
+      smartstoreRow(i + 1, { 상품번호: i === 10 ? 'P-2' : i % 100 === 0 ? 'UNKNOWN' : 'P-1' }),
+    );
+    // Row 4000 of the data repeats data row 3 (a copy-paste mistake), two chunks later.
+    rows[3999] = smartstoreRow(3);
+    const preview = await s.upload(smartstoreXlsx(rows), 'big.xlsx');
+    expect(preview.status).toBe(201);
+    expect(preview.body.summary).toEqual({
+      read: 4500,
+      matched: 4454,
+      unmatched: 45,
+      rejected: 1,
+      duplicates: 0,
+    });
+    // Banner and headers take rows 1–2: data row 4000 is spreadsheet row 4002.
+    expect(preview.body.errors).toEqual([
+      expect.objectContaining({ row: 4002, column: '주문번호', code: 'DUPLICATE_IN_FILE' }),
+    ]);
+
+    const registered = await s.post(`/imports/${preview.body.id}/register`);
+    expect(registered.status).toBe(200);
+    // 4499 distinct lines + the bundle's second product; gift orders for the matched P-1/P-2 lines.
+    expect(registered.body).toMatchObject({ created: 4500, unmatched: 45, duplicates: 0 });
+    expect(Number(registered.body.gifts)).toBeGreaterThan(0);
+    const bundle = await queryRows<{
+      mall_line_no: string;
+      product_id: number;
+      quantity: number;
+      amount_krw: number;
+    }>(
+      s.database.db,
+      sql`select mall_line_no, product_id, quantity, amount_krw from orders
+          where mall_product_code = 'P-2' and source = 'excel' order by serial`,
+    );
+    expect(bundle).toEqual([
+      { mall_line_no: '202611261000000011', product_id: s.f.productId, quantity: 2, amount_krw: 64000 },
+      { mall_line_no: '202611261000000011/2', product_id: second, quantity: 4, amount_krw: 0 },
+    ]);
+    const staged = async () =>
+      (await queryRows<{ n: number }>(s.database.db, sql`select count(*)::int as n from import_chunks`))[0]!
+        .n;
+    expect(await staged()).toBe(0);
+
+    // An open preview past its time keeps nothing staged once expired.
+    const open = await s.upload(smartstoreXlsx(rows.slice(0, 10)), 'small.xlsx');
+    expect(await staged()).toBe(1);
+    const later = { ...s.desk, now: () => new Date(Date.now() + 2 * 3600_000) };
+    expect(await expireImports(later)).toEqual([open.body.id]);
+    expect(await staged()).toBe(0);
+  });
+
+  it('a file refused after some rows were staged (over UPLOAD_MAX_ROWS) leaves no preview and nothing staged', async () => {
+    const s = await server({ ...DEFAULT_UPLOAD_LIMITS, maxRows: 2500 });
+    const rows = Array.from({ length: 3000 }, (_, i) => smartstoreRow(i + 1));
+    const res = await s.upload(smartstoreXlsx(rows), 'many.xlsx');
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('TOO_MANY_ROWS');
+    const left = await queryRows<{ previews: number; chunks: number }>(
+      s.database.db,
+      sql`select (select count(*)::int from import_previews) as previews,
+                 (select count(*)::int from import_chunks) as chunks`,
+    );
+    expect(left).toEqual([{ previews: 0, chunks: 0 }]);
+    expect(await s.count()).toBe(0);
   });
 
   it('Cancel saves nothing, so the fixed file can be uploaded again', async () => {

@@ -4,11 +4,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Desk } from '../context.js';
 import { DomainError } from '../errors.js';
-import type { ImportPreviewRecord } from '../ports.js';
-import { mallKey, matchKey } from '../rules/mall-key.js';
+import type { ImportPreviewRecord, StagedRow } from '../ports.js';
 import type { Actor } from '../types.js';
 import { requireRole } from './actors.js';
-import { type IncomingOrder, type StoreResult, storeOrders } from './intake.js';
+import {
+  generateGiftsFor,
+  type IncomingOrder,
+  normalizeLine,
+  type StoreResult,
+  sourceBadge,
+} from './intake.js';
 
 export const ROW_PROBLEMS = [
   'REQUIRED',
@@ -48,92 +53,115 @@ export interface ImportPreview {
 /** Problems shown inline; the rest are in the full list. */
 export const INLINE_PROBLEMS = 10;
 
-export async function createImportPreview(
+/** Rows staged per statement while the file is still being read. */
+const STAGE_CHUNK = 2000;
+const WRITES_IN_FLIGHT = 2;
+
+/**
+ * A preview being filled from a file: valid rows are normalised and staged in chunks (one chunk written
+ * while the next is read), so no file is ever held in memory whole. `finish` opens the preview;
+ * `discard` removes every trace of a file that could not be read.
+ */
+export interface ImportDraft {
+  readonly id: string;
+  /**
+   * A valid row (`rowNo` as the spreadsheet shows it). Returns a promise only when a chunk had to wait for
+   * the previous one to be written: the caller awaits it, and reads no further meanwhile.
+   */
+  add(rowNo: number, order: IncomingOrder): Promise<void> | undefined;
+  finish(input: { read: number; problems: RowProblem[] }): Promise<ImportPreview>;
+  discard(): Promise<void>;
+}
+
+export async function startImportPreview(
   desk: Desk,
   actor: Actor,
   input: {
     channelId: number;
     templateName: string;
     fileName: string;
-    orders: IncomingOrder[];
-    problems: RowProblem[];
-    read: number;
     ttlMs: number;
+    /** The column a line repeated within the file is reported on (the mall order number's). */
+    keyColumn: string;
   },
-): Promise<ImportPreview> {
+): Promise<ImportDraft> {
   requireRole(actor, 'operator');
-  return desk.store.transaction(async (tx) => {
+  const id = randomUUID();
+  const expiresAt = new Date(desk.now().getTime() + input.ttlMs);
+  await desk.store.transaction(async (tx) => {
     if (!(await tx.catalog.channel(input.channelId)))
       throw new DomainError('NOT_FOUND', { field: 'channelId' });
-    const keyed = input.orders.map((o) => ({
-      ...o,
-      mallLineNo: o.mallLineNo ?? '1',
-      mallProductCode: o.mallProductCode ?? '',
-      mallOption: o.mallOption ?? '',
-    }));
-    // The same line twice in one file is a mistake in the file, not two orders.
-    const seen = new Set<string>();
-    const problems = [...input.problems];
-    const unique: typeof keyed = [];
-    for (const o of keyed) {
-      const key = mallKey(o);
-      if (seen.has(key)) {
-        problems.push({
-          row: 0,
-          column: o.mallOrderNo,
-          code: 'DUPLICATE_IN_FILE',
-          value: `${o.mallOrderNo}/${o.mallLineNo}`,
-        });
-        continue;
-      }
-      seen.add(key);
-      unique.push(o);
-    }
-    const existing = await tx.orders.existingKeys(unique);
-    const matches = await tx.catalog.matchesFor(unique);
-    let matched = 0;
-    let unmatched = 0;
-    for (const o of unique) {
-      if (existing.has(mallKey(o))) continue;
-      if (matches.has(matchKey(o))) matched++;
-      else unmatched++;
-    }
-    const summary: ImportSummary = {
-      read: input.read,
-      matched,
-      unmatched,
-      rejected: problems.length,
-      duplicates: existing.size,
-    };
-    const id = randomUUID();
-    const expiresAt = new Date(desk.now().getTime() + input.ttlMs);
     await tx.imports.create({
       id,
       channelId: input.channelId,
       templateName: input.templateName,
       fileName: input.fileName,
       createdBy: actor.id,
-      summary: { ...summary },
-      rows: unique,
-      problems,
       expiresAt,
     });
-    await tx.audit.append({
-      actor: actor.id,
-      source: actor.source,
-      action: 'import_preview',
-      detail: { importId: id, fileName: input.fileName, template: input.templateName, ...summary },
-    });
-    return { id, summary, errors: problems.slice(0, INLINE_PROBLEMS), expiresAt };
   });
-}
 
-/** The stored rows are the preview's own copy: dates come back as text and are revived in place. */
-const revive = (row: unknown): IncomingOrder => {
-  const o = row as IncomingOrder & { orderedAt?: string | Date };
-  o.orderedAt = o.orderedAt ? new Date(o.orderedAt) : undefined;
-  return o;
-};
+  let chunk: StagedRow[] = [];
+  let chunkNo = 0;
+  // Chunks being written; at most WRITES_IN_FLIGHT, so reading never runs far ahead of the database.
+  const writing: Promise<void>[] = [];
+  const flush = async () => {
+    while (writing.length >= WRITES_IN_FLIGHT) await writing.shift();
+    const rows = chunk;
+    chunk = [];
+    if (rows.length === 0) return;
+    const no = ++chunkNo;
+    const write = desk.store.read((tx) => tx.imports.stage(id, no, rows));
+    // Awaited at a later flush or at finish; until then a failure must not go unhandled.
+    write.catch(() => {});
+    writing.push(write);
+  };
+  const drain = async () => {
+    while (writing.length) await writing.shift();
+  };
+
+  return {
+    id,
+    add(rowNo, order) {
+      const line = normalizeLine(order) as StagedRow;
+      line.rowNo = rowNo;
+      chunk.push(line);
+      return chunk.length >= STAGE_CHUNK ? flush() : undefined;
+    },
+    async finish({ read, problems }) {
+      await flush();
+      await drain();
+      return desk.store.transaction(async (tx) => {
+        // The same line twice in one file is a mistake in the file, not two orders: the first one stays.
+        const repeats = (await tx.imports.repeats(id)).map(
+          (r): RowProblem => ({
+            row: r.rowNo,
+            column: input.keyColumn,
+            code: 'DUPLICATE_IN_FILE',
+            value: `${r.mallOrderNo}/${r.mallLineNo}`.slice(0, 60),
+          }),
+        );
+        const all = repeats.length ? [...problems, ...repeats].sort((a, b) => a.row - b.row) : problems;
+        const counted = await tx.imports.summarize(id);
+        const summary: ImportSummary = { read, ...counted, rejected: all.length };
+        await tx.imports.open(id, { ...summary }, all);
+        await tx.audit.append({
+          actor: actor.id,
+          source: actor.source,
+          action: 'import_preview',
+          detail: { importId: id, fileName: input.fileName, template: input.templateName, ...summary },
+        });
+        return { id, summary, errors: all.slice(0, INLINE_PROBLEMS), expiresAt };
+      });
+    },
+    async discard() {
+      chunk = [];
+      await drain().catch(() => {});
+      await Promise.allSettled(writing);
+      await desk.store.transaction((tx) => tx.imports.discard(id));
+    },
+  };
+}
 
 /** Register: every row of the preview in one transaction; a second click is told it already ran. */
 export async function registerImport(
@@ -150,25 +178,29 @@ export async function registerImport(
       await tx.imports.setStatus(id, 'expired');
       throw new DomainError('PREVIEW_NOT_OPEN', { status: 'expired' });
     }
-    const result = await storeOrders(
-      tx,
-      actor,
-      preview.rows.map(revive),
-      { source: 'excel', importId: id },
-      desk.now(),
-    );
+    const { inserted, duplicates } = await tx.imports.register(id, {
+      channelId: preview.channelId,
+      actor: actor.id,
+      now: desk.now(),
+      badges: [sourceBadge('excel')],
+    });
+    const created = inserted.map((i) => i.serial);
+    const unmatched = inserted.filter((i) => i.stage === 'unmatched').map((i) => i.serial);
+    const intake = inserted.filter((i) => i.stage === 'intake').map((i) => i.serial);
+    const gifts = await generateGiftsFor(tx, actor, [preview.channelId], intake);
+    const result = { created, unmatched, duplicates, gifts };
     await tx.imports.setStatus(id, 'registered', {
-      created: result.created.length,
-      unmatched: result.unmatched.length,
-      duplicates: result.duplicates,
-      gifts: result.gifts.length,
+      created: created.length,
+      unmatched: unmatched.length,
+      duplicates,
+      gifts: gifts.length,
     });
     await tx.audit.append({
       actor: actor.id,
       source: actor.source,
       action: 'import_registered',
-      serials: result.created,
-      detail: { importId: id, fileName: preview.fileName, duplicates: result.duplicates },
+      serials: created,
+      detail: { importId: id, fileName: preview.fileName, duplicates },
     });
     return { ...result, importId: id };
   });

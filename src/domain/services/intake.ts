@@ -2,7 +2,7 @@
 // end in `storeOrders`: normalise, match, dedupe, insert in one statement, then generate gifts (R18).
 import type { Desk } from '../context.js';
 import { DomainError } from '../errors.js';
-import type { DeskTx, MatchItem, NewOrder } from '../ports.js';
+import type { DeskTx, MatchItem, NewOrder, StagedRow } from '../ports.js';
 import { normalizePhone, normalizeZip } from '../rules/contact.js';
 import { type GiftParent, giftOrdersFor } from '../rules/gifts.js';
 import { mallKey, matchKey } from '../rules/mall-key.js';
@@ -123,41 +123,61 @@ export async function storeOrders(
   return { created, unmatched, duplicates, gifts };
 }
 
-function toNewOrder(o: IncomingOrder, options: StoreOptions, now: Date): NewOrder {
+/** A line as it is stored: text trimmed, phones and zip normalised, the packing key (R8) set. */
+export function normalizeLine(o: IncomingOrder): Omit<StagedRow, 'rowNo'> {
+  const recipientName = o.recipientName.trim();
   const recipientPhone = normalizePhone(o.recipientPhone);
+  const address = o.address.trim();
   const zip = normalizeZip(o.zip);
-  const fields = {
-    channelId: o.channelId,
-    recipientName: o.recipientName.trim(),
-    recipientPhone,
-    address: o.address.trim(),
-    zip,
-  };
   return {
-    ...fields,
-    accountId: o.accountId ?? null,
     mallOrderNo: o.mallOrderNo.trim(),
     mallLineNo: (o.mallLineNo ?? '1').trim() || '1',
     mallProductCode: (o.mallProductCode ?? '').trim(),
     mallOption: (o.mallOption ?? '').trim(),
     mallProductName: (o.mallProductName ?? '').trim(),
-    productId: o.productId ?? null,
     quantity: o.quantity,
     unitPriceKrw: o.unitPriceKrw,
     amountKrw: o.amountKrw ?? o.unitPriceKrw * o.quantity,
     ordererName: (o.ordererName ?? '').trim(),
     ordererPhone: normalizePhone(o.ordererPhone ?? ''),
+    recipientName,
+    recipientPhone,
+    address,
+    zip,
     deliveryMessage: (o.deliveryMessage ?? '').trim(),
+    kind: o.kind ?? 'B2C',
+    packingKey: packingKey({ channelId: o.channelId, recipientName, recipientPhone, address, zip }),
+    orderedAt: o.orderedAt ?? null,
+  };
+}
+
+function toNewOrder(o: IncomingOrder, options: StoreOptions, now: Date): NewOrder {
+  return {
+    ...normalizeLine(o),
+    channelId: o.channelId,
+    accountId: o.accountId ?? null,
+    productId: o.productId ?? null,
     stage: 'intake',
     source: options.source,
-    badges: [SOURCE_BADGE[options.source]],
-    kind: o.kind ?? 'B2C',
-    packingKey: packingKey(fields),
+    badges: [sourceBadge(options.source)],
     orderedAt: o.orderedAt ?? now,
     collectionRunId: options.collectionRunId ?? null,
     importId: options.importId ?? null,
     isDemo: options.isDemo ?? false,
   };
+}
+
+export const sourceBadge = (source: StoreOptions['source']): string => SOURCE_BADGE[source];
+
+/** R18 for lines that just entered intake by serial: their rows are read only when an event may apply. */
+export async function generateGiftsFor(
+  tx: DeskTx,
+  actor: Actor,
+  channelIds: number[],
+  serials: number[],
+): Promise<number[]> {
+  if (serials.length === 0 || (await tx.gifts.activeFor(channelIds)).length === 0) return [];
+  return generateGifts(tx, actor, await tx.orders.giftParents(serials));
 }
 
 /** R18: gift orders for parents that just entered intake. */

@@ -1,5 +1,4 @@
 // Claims, notes, gift events, audit, identities, approvals, column settings and collection runs.
-import zlib from 'node:zlib';
 import { and, arrayContains, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
 import type {
   ApprovalRecord,
@@ -13,8 +12,6 @@ import type {
   ColumnsPort,
   GiftsPort,
   IdentitiesPort,
-  ImportPreviewRecord,
-  ImportsPort,
   NotesPort,
   TemplatesPort,
 } from '../../domain/ports.js';
@@ -29,7 +26,6 @@ import {
   columnSettings,
   csNotes,
   giftEvents,
-  importPreviews,
   orderMessages,
   orderTemplates,
 } from '../schema.js';
@@ -323,66 +319,6 @@ export function collectionsRepository(db: Db): CollectionsPort {
         .select({ id: collectionRuns.id })
         .from(collectionRuns)
         .where(eq(collectionRuns.status, 'running'));
-      return rows.map((r) => r.id);
-    },
-  };
-}
-
-/**
- * A preview's rows are stored packed (gzip of their JSON, base64) in `rows_packed`: writing 100k rows as one
- * jsonb value and reading it back took seconds each and held several copies of it in memory.
- */
-function packRows(rows: unknown[]): string {
-  return zlib.gzipSync(JSON.stringify(rows), { level: 1 }).toString('base64');
-}
-
-function unpackRows(packed: string): unknown[] {
-  return JSON.parse(zlib.gunzipSync(Buffer.from(packed, 'base64')).toString('utf8')) as unknown[];
-}
-
-const asPreview = (row: typeof importPreviews.$inferSelect): ImportPreviewRecord => ({
-  id: row.id,
-  channelId: row.channelId,
-  templateName: row.templateName,
-  fileName: row.fileName,
-  createdBy: row.createdBy,
-  status: row.status,
-  summary: row.summary as Record<string, number>,
-  rows: row.rowsPacked === null ? (row.rows as unknown[]) : unpackRows(row.rowsPacked),
-  problems: row.problems as unknown[],
-  result: row.result,
-  expiresAt: row.expiresAt,
-  createdAt: row.createdAt,
-});
-
-export function importsRepository(db: Db): ImportsPort {
-  return {
-    async create(p) {
-      await db
-        .insert(importPreviews)
-        .values({ ...p, rows: [], rowsPacked: packRows(p.rows), status: 'preview' });
-    },
-    async lock(id) {
-      const [row] = await db.select().from(importPreviews).where(eq(importPreviews.id, id)).for('update');
-      return row ? asPreview(row) : null;
-    },
-    async setStatus(id, status, result) {
-      await db
-        .update(importPreviews)
-        // A preview that ended keeps its summary and result, not its rows.
-        .set({
-          status,
-          ...(result === undefined ? {} : { result }),
-          ...(status === 'preview' ? {} : { rows: [], rowsPacked: null }),
-        })
-        .where(eq(importPreviews.id, id));
-    },
-    async expire(now) {
-      const rows = await db
-        .update(importPreviews)
-        .set({ status: 'expired', rows: [], rowsPacked: null })
-        .where(and(eq(importPreviews.status, 'preview'), lte(importPreviews.expiresAt, now)))
-        .returning({ id: importPreviews.id });
       return rows.map((r) => r.id);
     },
   };
