@@ -305,6 +305,20 @@ const messages = {
     ko: 'Slack에서 파일을 받지 못했습니다 (files:read 권한을 확인하세요).',
     en: 'Slack did not hand over the file (check the files:read scope).',
   },
+  'import.problems': { ko: '오류 목록 받기 (엑셀)', en: 'Rejected rows (xlsx)' },
+  'import.problemsComment': {
+    ko: '{name}의 오류 {n}건 — 행, 열, 이유, 값',
+    en: '{n} rejected rows of {name} — row, column, why, value',
+  },
+  'import.problemsSent': {
+    ko: '오류 목록을 DM으로 보냈습니다 ({n}건).',
+    en: 'Sent the list of rejected rows to your DM ({n}).',
+  },
+  'problems.sheet': { ko: '오류', en: 'Rejected rows' },
+  'problems.row': { ko: '행', en: 'Row' },
+  'problems.column': { ko: '열', en: 'Column' },
+  'problems.why': { ko: '이유', en: 'Why' },
+  'problems.value': { ko: '값', en: 'Value' },
   'import.noFile': { ko: '이 메시지에는 파일이 없습니다.', en: 'This message has no file.' },
   'form.intro.serials': { ko: '대상 주문서: {serials}', en: 'Orders: {serials}' },
   'form.intro.packing': {
@@ -421,6 +435,14 @@ const messages = {
     en: 'OrderMate console — type `/orders …` as in Slack. `/orders help`; `exit` to leave.',
   },
   'console.hint': { ko: '버튼 대신: {hint}', en: 'instead of the buttons: {hint}' },
+  'console.problemsPath': {
+    ko: '오류 {n}건 전체를 저장할 경로 (건너뛰려면 Enter)',
+    en: 'Save all {n} rejected rows to (Enter to skip)',
+  },
+  'console.problemsSaved': {
+    ko: '오류 목록을 {path}에 저장했습니다.',
+    en: 'Wrote the rejected rows to {path}.',
+  },
   'console.exportPath': { ko: '저장할 파일 경로', en: 'Save to' },
   'console.exported': { ko: '{n}건을 {path}에 저장했습니다.', en: 'Wrote {n} orders to {path}.' },
   'console.noFile': { ko: '파일을 열 수 없습니다: {path}', en: 'Cannot open {path}' },

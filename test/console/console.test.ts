@@ -1,8 +1,14 @@
 // The console: the same commands as Slack, typed in a terminal; forms become questions.
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import * as XLSX from 'xlsx';
 import { runConsole } from '../../src/bot/console/console.js';
 import type { Locale } from '../../src/i18n/catalog.js';
+import { queryRows } from '../../src/storage/db.js';
 import { addLines, freshDesk, line, seedCatalog, stageOf } from '../support/desk.js';
 
 /** Types the lines into a console session and returns all it printed. */
@@ -75,5 +81,43 @@ describe('console', () => {
     expect(printed).toContain('승인 요청 #1');
     expect(printed).toContain('본인이 요청한 건은 승인할 수 없습니다');
     expect((await stageOf(desk, created[0]!))?.deletedAt).toBeNull();
+  });
+
+  it('upload reads a file path, offers the full list of rejected rows as a file, and registers on yes', async () => {
+    const { database, desk } = await freshDesk({ adminUsers: ['console'] });
+    await seedCatalog(desk);
+    const dir = await mkdtemp(join(tmpdir(), 'ordermate-console-'));
+    const bad = Array.from(
+      { length: 12 },
+      (_, i) => `B${i},1,박지훈,not a phone,부산광역시 해운대구 1,48110,P-1,red`,
+    );
+    const csv = [
+      '주문번호,수량,수취인,수취인 연락처,주소,우편번호,쇼핑몰 상품코드,옵션',
+      'G1,2,이서연,01098765432,서울특별시 강남구 테헤란로 152,06236,P-1,red',
+      ...bad,
+    ].join('\n');
+    const file = join(dir, 'orders.csv');
+    await writeFile(file, csv);
+    const list = join(dir, 'problems.xlsx');
+    const printed = await session(desk, [
+      `upload ${file} ordermate`,
+      'nope',
+      'smartstore',
+      list,
+      'y',
+      'exit',
+    ]);
+    expect(printed).toContain('판매채널 — 1) smartstore 스마트스토어  2) coupang 쿠팡');
+    expect(printed).toContain('오류 12');
+    expect(printed).toContain(`오류 목록을 ${list}에 저장했습니다`);
+    const book = XLSX.read(await readFile(list));
+    const rows = XLSX.utils.sheet_to_json<unknown[]>(book.Sheets[book.SheetNames[0]!]!, { header: 1 });
+    expect(rows).toHaveLength(13);
+    expect(rows[12]).toEqual([14, '수취인 연락처', '전화번호 형식이 아닙니다', 'not a phone']);
+    const saved = await queryRows<{ mall_order_no: string }>(
+      database.db,
+      sql`select mall_order_no from orders`,
+    );
+    expect(saved).toEqual([{ mall_order_no: 'G1' }]);
   });
 });

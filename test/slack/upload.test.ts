@@ -90,6 +90,23 @@ describe('Excel upload from Slack', () => {
     expect(text).toContain('5행 수취인연락처1: 전화번호 형식이 아닙니다');
     expect(await orderCount(h)).toBe(0);
 
+    // The full list of rejected rows comes as an xlsx in the person's DM; the preview stays open.
+    const listed = h.fake.mark();
+    await h.click(preview.body as Json, { button: '오류 목록 받기 (엑셀)' });
+    const file = await h.fake.waitFor('upload', { after: listed });
+    const told = await h.fake.waitFor('response', { after: listed });
+    await h.idle();
+    const book = XLSX.read(file.data!);
+    const rows = XLSX.utils.sheet_to_json<string[]>(book.Sheets[book.SheetNames[0]!]!, { header: 1 });
+    expect(rows).toEqual([
+      ['행', '열', '이유', '값'],
+      [5, '수취인연락처1', '전화번호 형식이 아닙니다', 'not a phone'],
+    ]);
+    const completed = h.fake.of('files.completeUploadExternal', listed)[0]!;
+    expect(JSON.stringify(completed.body)).toContain('smartstore-rejected.xlsx');
+    expect(visibleText(told.body as Json)).toContain('오류 목록을 DM으로 보냈습니다 (1건)');
+    expect((told.body as Json).replace_original).toBe(false);
+
     const registered = h.fake.mark();
     await h.click(preview.body as Json, { button: '등록' });
     const done = await h.fake.waitFor('response', { after: registered });

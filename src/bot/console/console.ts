@@ -1,7 +1,7 @@
 // The console: the same `/orders …` commands as Slack, in a terminal, for trying OrderMate without a
 // workspace. Forms become questions; buttons become the commands that do the same.
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
@@ -9,9 +9,16 @@ import type { Desk } from '../../domain/context.js';
 import { isDomainError } from '../../domain/errors.js';
 import type { ApprovalRecord, OrderFilter } from '../../domain/ports.js';
 import { isIdentity, resolveActor } from '../../domain/services/actors.js';
-import { cancelImport, registerImport } from '../../domain/services/imports.js';
+import { listChannels } from '../../domain/services/catalog.js';
+import {
+  cancelImport,
+  importPreview,
+  type RowProblem,
+  registerImport,
+} from '../../domain/services/imports.js';
 import { exportOrders } from '../../domain/services/queries.js';
 import { writeOrders } from '../../excel/export.js';
+import { problemsFileName, writeProblemsXlsx } from '../../excel/problems-file.js';
 import { fileRefusalText } from '../../excel/refusal-text.js';
 import { FileRejected } from '../../excel/types.js';
 import { DEFAULT_UPLOAD_LIMITS, previewUpload, type UploadLimits } from '../../excel/upload.js';
@@ -46,23 +53,29 @@ async function uploadFile(
     return;
   }
   try {
-    const preview = await previewUpload(
-      ctx.desk,
-      ctx.actor,
-      { bytes, fileName: basename(path), templateName: template },
-      limits,
-    ).catch(async (e) => {
+    const channelId = await chooseChannel(ctx, ask);
+    if (channelId === null) {
+      write(t(locale, 'console.cancelled'));
+      return;
+    }
+    const input = { bytes, fileName: basename(path), templateName: template, channelId };
+    const preview = await previewUpload(ctx.desk, ctx.actor, input, limits).catch(async (e) => {
       if (!(e instanceof FileRejected) || e.code !== 'ENCRYPTED_NEEDS_PASSWORD') throw e;
       const password = (await ask(`${t(locale, 'console.password')}: `)) ?? '';
-      return previewUpload(
-        ctx.desk,
-        ctx.actor,
-        { bytes, fileName: basename(path), templateName: template, password },
-        limits,
-      );
+      return previewUpload(ctx.desk, ctx.actor, { ...input, password }, limits);
     });
     write(t(locale, 'console.preview', { template: preview.template, ...preview.summary }));
     for (const e of preview.errors) write(`  ! ${e.row}: ${e.column} — ${t(locale, `row.${e.code}`)}`);
+    if (preview.summary.rejected > preview.errors.length) {
+      const n = preview.summary.rejected;
+      const suggested = `./${problemsFileName(basename(path))}`;
+      const target = (await ask(`${t(locale, 'console.problemsPath', { n })} [${suggested}]: `))?.trim();
+      if (target) {
+        const { problems } = await importPreview(ctx.desk, ctx.actor, preview.id);
+        await writeFile(target, await writeProblemsXlsx(problems as RowProblem[], locale));
+        write(t(locale, 'console.problemsSaved', { path: target }));
+      }
+    }
     const answer = (await ask(`${t(locale, 'console.registerQuestion')} `))?.trim().toLowerCase();
     if (answer === 'y' || answer === 'yes' || answer === '네' || answer === 'ㅇ') {
       const result = await registerImport(ctx.desk, ctx.actor, preview.id);
@@ -80,6 +93,26 @@ async function uploadFile(
     if (e instanceof FileRejected) write(fileRefusalText(e, locale));
     else if (isDomainError(e)) write(errorText(e.code, locale, e.params));
     else throw e;
+  }
+}
+
+/**
+ * The sales channel a file belongs to, when there is a choice: the one the user names (code or number);
+ * null when they cancel. With one channel (or none) the preview decides (and explains).
+ */
+async function chooseChannel(
+  ctx: BotContext,
+  ask: (prompt: string) => Promise<string | null>,
+): Promise<number | undefined | null> {
+  const channels = await listChannels(ctx.desk, ctx.actor);
+  if (channels.length <= 1) return undefined;
+  const choices = channels.map((c, i) => `${i + 1}) ${c.code} ${c.name}`).join('  ');
+  for (;;) {
+    const answer = (await ask(`${t(ctx.locale, 'field.channel')} — ${choices}: `))?.trim();
+    if (answer === undefined || answer === 'cancel') return null;
+    const byNumber = /^\d+$/.test(answer) ? channels[Number(answer) - 1] : undefined;
+    const chosen = byNumber ?? channels.find((c) => c.code === answer);
+    if (chosen) return chosen.id;
   }
 }
 

@@ -2,7 +2,14 @@
 // buttons. The platform brings the file's bytes; everything else is here.
 import { isDomainError } from '../../domain/errors.js';
 import { listChannels } from '../../domain/services/catalog.js';
-import { cancelImport, INLINE_PROBLEMS, registerImport } from '../../domain/services/imports.js';
+import {
+  cancelImport,
+  INLINE_PROBLEMS,
+  importPreview,
+  type RowProblem,
+  registerImport,
+} from '../../domain/services/imports.js';
+import { problemsFileName, writeProblemsXlsx } from '../../excel/problems-file.js';
 import { fileRefusalText } from '../../excel/refusal-text.js';
 import { allTemplates } from '../../excel/template-store.js';
 import { FileRejected } from '../../excel/types.js';
@@ -97,12 +104,40 @@ export async function previewFileReply(
             label: t(ctx.locale, 'import.cancel'),
             value: JSON.stringify({ id: preview.id }),
           },
+          ...(preview.summary.rejected > 0
+            ? [
+                {
+                  action: ACTIONS.importProblems,
+                  label: t(ctx.locale, 'import.problems'),
+                  value: JSON.stringify({ id: preview.id }),
+                },
+              ]
+            : []),
         ],
       },
     );
     return viewReply({ text: t(ctx.locale, 'import.title', { name: fileName }), blocks });
   } catch (e) {
     if (e instanceof FileRejected) return fileRefusalReply(ctx, e);
+    return domainErrorReply(ctx, e);
+  }
+}
+
+/** Every rejected row of a preview as an xlsx, sent privately to whoever asked. */
+export async function problemsFileReply(ctx: BotContext, id: string): Promise<BotReply> {
+  try {
+    const preview = await importPreview(ctx.desk, ctx.actor, id);
+    const problems = preview.problems as RowProblem[];
+    return {
+      kind: 'file',
+      file: {
+        name: problemsFileName(preview.fileName),
+        bytes: await writeProblemsXlsx(problems, ctx.locale),
+        comment: t(ctx.locale, 'import.problemsComment', { name: preview.fileName, n: problems.length }),
+      },
+      done: messageView(t(ctx.locale, 'import.problemsSent', { n: problems.length })),
+    };
+  } catch (e) {
     return domainErrorReply(ctx, e);
   }
 }

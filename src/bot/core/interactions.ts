@@ -12,7 +12,7 @@ import { type MessageKey, t } from '../../i18n/messages.js';
 import { actOnSerials, domainErrorReply, listReply, runAction } from './commands.js';
 import type { BotContext } from './context.js';
 import { type FormValues, number, rejectForm, text, validateForm } from './forms.js';
-import { decideImport } from './imports.js';
+import { decideImport, problemsFileReply } from './imports.js';
 import {
   ACTIONS,
   type ActionId,
@@ -139,6 +139,11 @@ export async function handleAction(
       const v = parseJson(z.object({ id: z.uuid() }), value);
       if (!v) return expired(ctx);
       return decideImport(ctx, v.id, action === ACTIONS.importRegister);
+    }
+    case ACTIONS.importProblems: {
+      const v = parseJson(z.object({ id: z.uuid() }), value);
+      if (!v) return expired(ctx);
+      return problemsFileReply(ctx, v.id);
     }
     case ACTIONS.reject: {
       const v = parseJson(approvalValue, value);

@@ -13,6 +13,7 @@ export const ACTIONS = {
   importRegister: 'om:import-register',
   importCancel: 'om:import-cancel',
   importOpen: 'om:import-open',
+  importProblems: 'om:import-problems',
 } as const;
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 
@@ -108,6 +109,8 @@ export type BotReply =
   | { kind: 'errors'; errors: Record<string, string> }
   /** An export the caller may have now: the platform writes the file and sends it to them (R13). */
   | { kind: 'export'; request: ExportRequest }
+  /** A file for the person who asked (the platform sends it privately), and what to tell them after. */
+  | { kind: 'file'; file: { name: string; bytes: Buffer; comment: string }; done: View }
   | { kind: 'none' };
 
 export interface ExportRequest {

@@ -173,6 +173,17 @@ export function createSlackAdapter(
       await deliver({ kind: 'view', view: messageView(t(ctx.locale, 'export.sent', { n: rows })) }, to);
       return;
     }
+    if (reply.kind === 'file') {
+      const im = await client.conversations.open({ users: to.user });
+      await client.filesUploadV2({
+        channel_id: im.channel?.id ?? to.user,
+        file: reply.file.bytes,
+        filename: reply.file.name,
+        initial_comment: reply.file.comment,
+      });
+      await deliver({ kind: 'view', view: reply.done }, to);
+      return;
+    }
     if (reply.kind === 'form') {
       if (!to.triggerId) return;
       await client.views.open({
