@@ -467,10 +467,13 @@ export interface ImportsPort {
   ): Promise<void>;
   /** Chunk `chunkNo` (1, 2, …) of a preview's rows. */
   stage(id: string, chunkNo: number, rows: StagedRow[]): Promise<void>;
-  /** Lines staged again (same mall order and line as an earlier row): Register and the summary skip them. */
+  /** Lines staged again (same mall order and line as an earlier row): the summary and Register skip them. */
   repeats(id: string): Promise<{ rowNo: number; mallOrderNo: string; mallLineNo: string }[]>;
   /** Staged rows already in OrderMate, and of the rest those a product match exists for. */
-  summarize(id: string): Promise<{ matched: number; unmatched: number; duplicates: number }>;
+  summarize(
+    id: string,
+    skipRows: number[],
+  ): Promise<{ matched: number; unmatched: number; duplicates: number }>;
   /** Every row is staged: the preview waits for Register. */
   open(id: string, summary: Record<string, number>, problems: unknown[]): Promise<void>;
   /** FOR UPDATE: Register runs once even when clicked twice. */
@@ -481,7 +484,8 @@ export interface ImportsPort {
    */
   register(
     id: string,
-    options: { channelId: number; actor: string; now: Date; badges: string[] },
+    /** `skipRows`: rows repeated within the file (see `repeats`), left out. */
+    options: { channelId: number; actor: string; now: Date; badges: string[]; skipRows: number[] },
   ): Promise<{ inserted: { serial: number; stage: 'intake' | 'unmatched' }[]; duplicates: number }>;
   /** A preview that ended keeps its summary and result, not its rows. */
   setStatus(id: string, status: ImportPreviewRecord['status'], result?: unknown): Promise<void>;

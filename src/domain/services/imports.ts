@@ -142,7 +142,10 @@ export async function startImportPreview(
           }),
         );
         const all = repeats.length ? [...problems, ...repeats].sort((a, b) => a.row - b.row) : problems;
-        const counted = await tx.imports.summarize(id);
+        const counted = await tx.imports.summarize(
+          id,
+          repeats.map((r) => r.row),
+        );
         const summary: ImportSummary = { read, ...counted, rejected: all.length };
         await tx.imports.open(id, { ...summary }, all);
         await tx.audit.append({
@@ -183,6 +186,9 @@ export async function registerImport(
       actor: actor.id,
       now: desk.now(),
       badges: [sourceBadge('excel')],
+      skipRows: (preview.problems as RowProblem[])
+        .filter((p) => p.code === 'DUPLICATE_IN_FILE')
+        .map((p) => p.row),
     });
     const created = inserted.map((i) => i.serial);
     const unmatched = inserted.filter((i) => i.stage === 'unmatched').map((i) => i.serial);

@@ -46,18 +46,20 @@ const COPIED = [
   'packing_key',
 ];
 
-/**
- * A preview's staged rows as a table: the chunks unnested, each line numbered by its repeats within the
- * file (`repeat_no` 1 is the first time a mall order line appears; later ones are the file's mistakes).
- */
-function staged(id: string): SQL {
+/** A preview's staged rows as a table: the chunks unnested (row i of a chunk is element i of each array). */
+function unnested(id: string): SQL {
   const names = STAGED_COLUMNS.map(([, column]) => column);
-  return sql`(
-    select u.*, row_number() over (partition by u.mall_order_no, u.mall_line_no order by u.row_no) as repeat_no
+  return sql`
+    select u.*
     from import_chunks c
     cross join lateral unnest(${sql.raw(names.map((n) => `c.${n}`).join(', '))}) as u(${sql.raw(names.join(', '))})
-    where c.import_id = ${id}
-  )`;
+    where c.import_id = ${id}`;
+}
+
+/** The staged rows but those repeated within the file (found once, at the end of reading). */
+function staged(id: string, skipRows: number[]): SQL {
+  if (skipRows.length === 0) return sql`(${unnested(id)})`;
+  return sql`(${unnested(id)} and u.row_no <> all(${pgArray(skipRows, 'int')}))`;
 }
 
 const record = {
@@ -104,7 +106,13 @@ export function importsRepository(db: Db): ImportsPort {
     async repeats(id) {
       const rows = await queryRows<{ row_no: number; mall_order_no: string; mall_line_no: string }>(
         db,
-        sql`select row_no, mall_order_no, mall_line_no from ${staged(id)} s where repeat_no > 1 order by row_no`,
+        sql`
+        select row_no, mall_order_no, mall_line_no from (
+          select u.row_no, u.mall_order_no, u.mall_line_no,
+                 row_number() over (partition by u.mall_order_no, u.mall_line_no order by u.row_no) as repeat_no
+          from (${unnested(id)}) u
+        ) numbered
+        where repeat_no > 1 order by row_no`,
       );
       return rows.map((r) => ({
         rowNo: Number(r.row_no),
@@ -113,21 +121,20 @@ export function importsRepository(db: Db): ImportsPort {
       }));
     },
 
-    async summarize(id) {
+    async summarize(id, skipRows) {
       const [row] = await queryRows<{ matched: number; unmatched: number; duplicates: number }>(
         db,
         sql`
         select count(*) filter (where o.serial is not null)::int as duplicates,
                count(*) filter (where o.serial is null and k.mall_product_code is not null)::int as matched,
                count(*) filter (where o.serial is null and k.mall_product_code is null)::int as unmatched
-        from ${staged(id)} r
+        from ${staged(id, skipRows)} r
         join import_previews p on p.id = ${id}
         left join orders o
           on o.channel_id = p.channel_id and o.mall_order_no = r.mall_order_no and o.mall_line_no = r.mall_line_no
         left join (select distinct channel_id, mall_product_code, mall_option from product_matches) k
           on k.channel_id = p.channel_id and k.mall_product_code = r.mall_product_code
-         and k.mall_option = r.mall_option
-        where r.repeat_no = 1`,
+         and k.mall_option = r.mall_option`,
       );
       return {
         matched: Number(row?.matched ?? 0),
@@ -152,7 +159,9 @@ export function importsRepository(db: Db): ImportsPort {
       return row ? (row as ImportPreviewRecord) : null;
     },
 
-    async register(id, { channelId, actor, now, badges }) {
+    async register(id, { channelId, actor, now, badges, skipRows }) {
+      // Sorting 100k wide lines into file order spills to disk at the default 4 MB; this transaction only.
+      await db.execute(sql`set local work_mem = '64MB'`);
       // Bundles: the first product of a match is the line itself, further products become lines
       // `<line>/2`, `<line>/3` … with the amount on the first. No match → the unmatched queue (R1).
       const rows = await queryRows<{
@@ -168,9 +177,8 @@ export function importsRepository(db: Db): ImportsPort {
           from product_matches where channel_id = ${channelId}
         ), lines as materialized (
           select r.*, m.product_id, coalesce(m.item_no, 1) as item_no, coalesce(m.quantity, 1) as per_item
-          from ${staged(id)} r
+          from ${staged(id, skipRows)} r
           left join m on m.mall_product_code = r.mall_product_code and m.mall_option = r.mall_option
-          where r.repeat_no = 1
         ), ins as (
           insert into orders (channel_id, ${sql.raw(COPIED.join(', '))}, mall_line_no, product_id, quantity,
                               amount_krw, stage, source, badges, ordered_at, import_id, updated_by)
