@@ -6,7 +6,9 @@ import { join, resolve } from 'node:path';
 import { CONSOLE_IDENTITY, runConsole } from './bot/console/console.js';
 import { createSlackAdapter, type SlackAdapter } from './bot/slack/app.js';
 import { SLACK_EVENTS_PATH } from './bot/slack/receiver.js';
+import { CollectionRunner } from './collect/runner.js';
 import { type Config, ConfigError, loadConfig, slackEnabled } from './config.js';
+import { defaultConnectors } from './connectors/registry.js';
 import type { Desk } from './domain/context.js';
 import { markInterruptedRuns } from './domain/services/collection.js';
 import { buildServer } from './http/server.js';
@@ -86,9 +88,11 @@ export async function start(config: Config): Promise<Started> {
       })
     : null;
 
+  const collector = new CollectionRunner(desk, defaultConnectors());
   const app = await buildServer({
     desk,
     db: database.db,
+    collector,
     apiToken,
     defaultLocale: config.DEFAULT_LOCALE,
     logLevel: config.LOG_LEVEL,

@@ -279,6 +279,8 @@ export interface CatalogPort {
       isDemo: boolean;
     }[]
   >;
+  /** The account's sealed credentials (only the collector reads them; never returned by the API). */
+  accountCredentials(id: number): Promise<string | null>;
   createAccount(input: {
     channelId: number;
     name: string;

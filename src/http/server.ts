@@ -3,6 +3,8 @@ import fastifySwagger from '@fastify/swagger';
 import { sql } from 'drizzle-orm';
 import Fastify, { type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { CollectionRunner } from '../collect/runner.js';
+import { defaultConnectors } from '../connectors/registry.js';
 import type { Desk } from '../domain/context.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../excel/upload.js';
 import type { Locale } from '../i18n/catalog.js';
@@ -19,6 +21,8 @@ export interface ServerOptions {
   logLevel?: string;
   version?: string;
   uploadLimits?: UploadLimits;
+  /** Runs collections in the background; default: the built-in connectors. */
+  collector?: CollectionRunner;
   /** Chat endpoints (Slack, Discord), each an encapsulated plugin with its own body parsing. */
   chatPlugins?: FastifyPluginAsync[];
 }
@@ -61,6 +65,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await app.register(apiPlugin, {
       prefix: '/api/v1',
       desk: options.desk,
+      collector: options.collector ?? new CollectionRunner(options.desk, defaultConnectors()),
       apiToken: options.apiToken,
       defaultLocale: options.defaultLocale,
       uploadLimits: options.uploadLimits ?? DEFAULT_UPLOAD_LIMITS,

@@ -2,10 +2,10 @@
 // token, Bearer auth, 24-hour windows, limitCount ≤ 300 and moreFrom / moreSequence paging.
 import bcrypt from 'bcryptjs';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { CollectedPage } from '../../src/domain/services/collection.js';
 import type { RetryPolicy } from '../../src/connectors/http.js';
 import { naverConnector } from '../../src/connectors/naver.js';
 import { type AccountAccess, ConnectorError } from '../../src/connectors/types.js';
+import type { CollectedPage } from '../../src/domain/services/collection.js';
 import { type FakeNaverLine, fakeNaver, naverLines } from '../support/fake-naver.js';
 
 const CLIENT_ID = 'ordermate-test';

@@ -1,6 +1,7 @@
 // R2, R16, R17: a collection run, stored a page at a time; each page is one transaction, so a process
 // killed mid-run leaves no half page. The background runner and the connectors come with their issue.
 import type { Desk } from '../context.js';
+import { DomainError } from '../errors.js';
 import type { CollectionRunRecord } from '../ports.js';
 import { validateCollection } from '../rules/collection.js';
 import type { Actor } from '../types.js';
@@ -33,11 +34,55 @@ export async function startCollection(
   });
 }
 
+/** What a collector needs to reach an account's mall: its connector, base URL and opened credentials. */
+export interface AccountReach {
+  id: number;
+  name: string;
+  channelId: number;
+  connector: string;
+  baseUrl: string | null;
+  credentials: Record<string, string>;
+}
+
+/** The accounts of a run as the collector needs them; credentials are opened here and nowhere else. */
+export async function accountsToCollect(desk: Desk, runId: number): Promise<AccountReach[]> {
+  return desk.store.read(async (tx) => {
+    const run = await tx.collections.get(runId);
+    if (!run) throw new DomainError('NOT_FOUND', { field: 'run', value: runId });
+    const accounts = new Map((await tx.catalog.accounts()).map((a) => [a.id, a]));
+    const reach: AccountReach[] = [];
+    for (const result of run.accounts) {
+      const account = accounts.get(result.accountId)!;
+      const sealed = await tx.catalog.accountCredentials(account.id);
+      if (sealed && !desk.secrets) throw new DomainError('SECRET_KEY_MISSING');
+      reach.push({
+        id: account.id,
+        name: account.name,
+        channelId: account.channelId,
+        connector: account.connector,
+        baseUrl: account.baseUrl,
+        credentials: sealed ? (JSON.parse(desk.secrets!.open(sealed)) as Record<string, string>) : {},
+      });
+    }
+    return reach;
+  });
+}
+
+/** One run, for its progress and result. */
+export async function collectionRun(desk: Desk, actor: Actor, runId: number): Promise<CollectionRunRecord> {
+  requireRole(actor, 'viewer');
+  const run = await desk.store.read((tx) => tx.collections.get(runId));
+  if (!run) throw new DomainError('NOT_FOUND', { field: 'run', value: runId });
+  return run;
+}
+
 export interface CollectedPage {
   orders: IncomingOrder[];
   claims: CollectedClaim[];
   /** Where the next page starts, kept so a run can resume. */
   cursor: string | null;
+  /** The demo mall's orders are stored as demo data. */
+  isDemo?: boolean;
 }
 
 /** One page in one transaction: orders (deduplicated, matched, gifts) and claims, and the tally. */
@@ -53,7 +98,7 @@ export async function storeCollectedPage(
       tx,
       actor,
       page.orders.map((o) => ({ ...o, accountId })),
-      { source: 'api', collectionRunId: runId },
+      { source: 'api', collectionRunId: runId, isDemo: page.isDemo ?? false },
       desk.now(),
     );
     const claims = await storeCollectedClaims(tx, actor, page.claims);

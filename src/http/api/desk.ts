@@ -2,9 +2,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { CollectionRunner } from '../../collect/runner.js';
 import type { Desk } from '../../domain/context.js';
 import { setRole } from '../../domain/services/actors.js';
-import { collectionHistory } from '../../domain/services/collection.js';
+import { collectionHistory, collectionRun } from '../../domain/services/collection.js';
 import { createGiftEvent, listGiftEvents } from '../../domain/services/gift-events.js';
 import { auditTrail, columnSettings, saveColumnSettings } from '../../domain/services/queries.js';
 import { recordWmsEvent } from '../../domain/services/wms.js';
@@ -27,7 +28,10 @@ const giftBody = z
   })
   .strict();
 
-export const deskRoutes: FastifyPluginAsync<{ desk: Desk }> = async (app, { desk }) => {
+export const deskRoutes: FastifyPluginAsync<{ desk: Desk; collector: CollectionRunner }> = async (
+  app,
+  { desk, collector },
+) => {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(
@@ -86,6 +90,31 @@ export const deskRoutes: FastifyPluginAsync<{ desk: Desk }> = async (app, { desk
       },
     },
     async (request) => ({ items: await collectionHistory(desk, request.actor, request.query.limit) }),
+  );
+
+  r.post(
+    '/collections',
+    {
+      schema: {
+        body: z
+          .object({
+            accountIds: z.array(id).min(1).max(50),
+            from: z.iso.date(),
+            to: z.iso.date(),
+          })
+          .strict(),
+        tags: ['collections'],
+      },
+    },
+    async (request, reply) => {
+      const runId = await collector.start(request.actor, request.body);
+      return reply.status(202).send(await collectionRun(desk, request.actor, runId));
+    },
+  );
+  r.get(
+    '/collections/:id',
+    { schema: { params: z.object({ id: idQuery }), tags: ['collections'] } },
+    async (request) => collectionRun(desk, request.actor, request.params.id),
   );
 
   r.get('/columns', { schema: { tags: ['settings'] } }, async (request) => ({

@@ -1,6 +1,7 @@
 // REST under /api/v1: bearer token, the acting identity, the caller's language, then the routes.
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { CollectionRunner } from '../../collect/runner.js';
 import type { Desk } from '../../domain/context.js';
 import { isIdentity, resolveActor } from '../../domain/services/actors.js';
 import type { Actor } from '../../domain/types.js';
@@ -15,6 +16,7 @@ import { orderRoutes } from './orders.js';
 
 export interface ApiOptions {
   desk: Desk;
+  collector: CollectionRunner;
   uploadLimits: UploadLimits;
   apiToken: string;
   defaultLocale: Locale;
@@ -55,6 +57,6 @@ export const apiPlugin: FastifyPluginAsync<ApiOptions> = async (app: FastifyInst
   await app.register(orderRoutes, { desk });
   await app.register(catalogRoutes, { desk });
   await app.register(approvalRoutes, { desk });
-  await app.register(deskRoutes, { desk });
+  await app.register(deskRoutes, { desk, collector: options.collector });
   await app.register(excelRoutes, { desk, limits: options.uploadLimits });
 };

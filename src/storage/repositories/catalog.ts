@@ -143,6 +143,13 @@ export function catalogRepository(db: Db): CatalogPort {
         .orderBy(asc(mallAccounts.id));
       return rows;
     },
+    async accountCredentials(id) {
+      const [row] = await db
+        .select({ sealed: mallAccounts.credentialsSealed })
+        .from(mallAccounts)
+        .where(eq(mallAccounts.id, id));
+      return row?.sealed ?? null;
+    },
     async createAccount(input) {
       const [row] = await db.insert(mallAccounts).values(input).returning({ id: mallAccounts.id });
       return row!.id;

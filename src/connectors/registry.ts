@@ -1,0 +1,14 @@
+// Which connector serves which account (`mall_accounts.connector`).
+import { demoConnector } from './demo.js';
+import type { RetryPolicy } from './http.js';
+import { naverConnector } from './naver.js';
+import type { Connector } from './types.js';
+
+export type Connectors = Record<string, Connector>;
+
+export function defaultConnectors(policy?: RetryPolicy): Connectors {
+  return {
+    naver: naverConnector(policy),
+    demo: demoConnector(),
+  };
+}
