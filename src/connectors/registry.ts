@@ -1,4 +1,5 @@
 // Which connector serves which account (`mall_accounts.connector`).
+import { coupangConnector } from './coupang.js';
 import { demoConnector } from './demo.js';
 import type { RetryPolicy } from './http.js';
 import { naverConnector } from './naver.js';
@@ -9,6 +10,7 @@ export type Connectors = Record<string, Connector>;
 export function defaultConnectors(policy?: RetryPolicy): Connectors {
   return {
     naver: naverConnector(policy),
+    coupang: coupangConnector(policy),
     demo: demoConnector(),
   };
 }
