@@ -153,7 +153,7 @@ export async function decideImport(ctx: BotContext, id: string, register: boolea
     return viewReply(
       messageView(
         t(ctx.locale, 'import.registered', {
-          created: result.created.length - result.gifts.length,
+          created: result.created.length,
           unmatched: result.unmatched.length,
           duplicates: result.duplicates,
         }),
