@@ -437,27 +437,26 @@ export interface ImportPreviewRecord {
 }
 
 /** A valid file row waiting in a preview: normalised like an order line, not matched yet (R12). */
-export interface StagedRow {
-  rowNo: number;
-  mallOrderNo: string;
-  mallLineNo: string;
-  mallProductCode: string;
-  mallOption: string;
-  mallProductName: string;
-  quantity: number;
-  unitPriceKrw: number;
-  amountKrw: number;
-  ordererName: string;
-  ordererPhone: string;
-  recipientName: string;
-  recipientPhone: string;
-  address: string;
-  zip: string;
-  deliveryMessage: string;
-  kind: OrderKind;
-  packingKey: string;
-  orderedAt: Date | null;
-}
+export type StagedRow = Pick<
+  NewOrder,
+  | 'mallOrderNo'
+  | 'mallLineNo'
+  | 'mallProductCode'
+  | 'mallOption'
+  | 'mallProductName'
+  | 'quantity'
+  | 'unitPriceKrw'
+  | 'amountKrw'
+  | 'ordererName'
+  | 'ordererPhone'
+  | 'recipientName'
+  | 'recipientPhone'
+  | 'address'
+  | 'zip'
+  | 'deliveryMessage'
+  | 'kind'
+  | 'packingKey'
+> & { rowNo: number; orderedAt: Date | null };
 
 export interface ImportsPort {
   /** A preview being read (`reading`): its rows are staged next. */
