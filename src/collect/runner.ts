@@ -106,13 +106,7 @@ export class CollectionRunner {
       return;
     }
     try {
-      const access = {
-        id: account.id,
-        channelId: account.channelId,
-        baseUrl: account.baseUrl,
-        credentials: account.credentials,
-      };
-      for await (const page of connector.pages(access, period)) {
+      for await (const page of connector.pages(account, period)) {
         await storeCollectedPage(this.desk, actor, runId, account.id, page);
         await progress();
       }
