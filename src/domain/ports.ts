@@ -281,6 +281,8 @@ export interface CatalogPort {
   >;
   /** The account's sealed credentials (only the collector reads them; never returned by the API). */
   accountCredentials(id: number): Promise<string | null>;
+  /** Replaces the account's sealed credentials (a mall that rotates its refresh token). */
+  saveAccountCredentials(id: number, sealed: string): Promise<void>;
   createAccount(input: {
     channelId: number;
     name: string;

@@ -68,6 +68,20 @@ export async function accountsToCollect(desk: Desk, runId: number): Promise<Acco
   });
 }
 
+/**
+ * A mall rotated the account's credentials (Cafe24 issues a new refresh token with every access token):
+ * sealed and stored at once, so the next run starts from the new ones.
+ */
+export async function renewAccountCredentials(
+  desk: Desk,
+  accountId: number,
+  credentials: Record<string, string>,
+): Promise<void> {
+  if (!desk.secrets) throw new DomainError('SECRET_KEY_MISSING');
+  const sealed = desk.secrets.seal(JSON.stringify(credentials));
+  await desk.store.transaction((tx) => tx.catalog.saveAccountCredentials(accountId, sealed));
+}
+
 /** One run, for its progress and result. */
 export async function collectionRun(desk: Desk, actor: Actor, runId: number): Promise<CollectionRunRecord> {
   requireRole(actor, 'viewer');

@@ -150,6 +150,9 @@ export function catalogRepository(db: Db): CatalogPort {
         .where(eq(mallAccounts.id, id));
       return row?.sealed ?? null;
     },
+    async saveAccountCredentials(id, sealed) {
+      await db.update(mallAccounts).set({ credentialsSealed: sealed }).where(eq(mallAccounts.id, id));
+    },
     async createAccount(input) {
       const [row] = await db.insert(mallAccounts).values(input).returning({ id: mallAccounts.id });
       return row!.id;
