@@ -10,6 +10,7 @@ import {
   accountsToCollect,
   finishCollection,
   finishCollectionAccount,
+  renewAccountCredentials,
   startCollection,
   storeCollectedPage,
 } from '../domain/services/collection.js';
@@ -105,8 +106,14 @@ export class CollectionRunner {
       );
       return;
     }
+    // Credentials a mall rotates mid-run (Cafe24 refresh tokens) are sealed and stored at once.
+    const access = {
+      ...account,
+      renewCredentials: (next: Record<string, string>) =>
+        renewAccountCredentials(this.desk, account.id, next),
+    };
     try {
-      for await (const page of connector.pages(account, period)) {
+      for await (const page of connector.pages(access, period)) {
         await storeCollectedPage(this.desk, actor, runId, account.id, page);
         await progress();
       }

@@ -9,6 +9,8 @@ export interface AccountAccess {
   /** Per account, so tests (and sandboxes) point it at a fake. */
   baseUrl: string | null;
   credentials: Record<string, string>;
+  /** Stores credentials a mall rotated (Cafe24 retires a refresh token when it issues the next one). */
+  renewCredentials?(next: Record<string, string>): Promise<void>;
 }
 
 /** Korean calendar days, both ends included. */
