@@ -14,6 +14,7 @@ export const DOMAIN_ERROR_CODES = [
   'NO_ACCOUNT',
   'PREVIEW_NOT_OPEN',
   'SECRET_KEY_MISSING',
+  'ALREADY_MATCHED',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

@@ -237,6 +237,38 @@ export interface OrdersPort {
   count(filter: OrderFilter): Promise<number>;
   get(serials: number[]): Promise<OrderRow[]>;
   summary(): Promise<{ stage: Stage; channelId: number; channelName: string; count: number }[]>;
+  /** R1: waiting orders grouped by the key one match releases, most orders first. */
+  unmatchedGroups(filter: {
+    channelId?: number;
+    key?: { mallProductCode: string; mallOption: string };
+    limit: number;
+  }): Promise<UnmatchedGroup[]>;
+  /** R1: waiting orders per channel: how many, in how many groups, since when. */
+  unmatchedByChannel(): Promise<UnmatchedChannel[]>;
+}
+
+export interface UnmatchedChannel {
+  channelId: number;
+  channelName: string;
+  count: number;
+  groups: number;
+  oldest: Date;
+}
+
+/** Unmatched orders that one saved match would release together (R1). */
+export interface UnmatchedGroup {
+  channelId: number;
+  channelName: string;
+  mallProductCode: string;
+  mallOption: string;
+  /** The mall's name for the product, as the newest waiting order carries it. */
+  mallProductName: string;
+  orders: number;
+  quantity: number;
+  /** When the oldest of them arrived in OrderMate. */
+  oldest: Date;
+  /** One waiting order of the group: a short handle for buttons (Discord ids hold 100 characters). */
+  sampleSerial: number;
 }
 
 export interface CatalogPort {
@@ -250,6 +282,11 @@ export interface CatalogPort {
   }): Promise<number>;
   product(id: number): Promise<{ id: number; code: string; name: string; priceKrw: number } | null>;
   products(q: string, limit: number): Promise<{ id: number; code: string; name: string; priceKrw: number }[]>;
+  /** Products by exact code or id (either list may be empty). */
+  productsOf(keys: {
+    codes?: string[];
+    ids?: number[];
+  }): Promise<{ id: number; code: string; name: string; priceKrw: number }[]>;
   createProduct(input: { code: string; name: string; priceKrw: number; isDemo?: boolean }): Promise<number>;
   /** The saved match of a mall product/option, or null. */
   matchFor(channelId: number, mallProductCode: string, mallOption: string): Promise<MatchItem[] | null>;

@@ -19,6 +19,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   PERIOD_TOO_LONG: 422,
   NO_ACCOUNT: 400,
   PREVIEW_NOT_OPEN: 409,
+  ALREADY_MATCHED: 409,
   SECRET_KEY_MISSING: 503,
 };
 

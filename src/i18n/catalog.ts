@@ -95,6 +95,10 @@ const errors: Record<
     ko: 'ORDERMATE_SECRET_KEY가 설정되지 않아 계정 정보를 저장할 수 없습니다',
     en: 'ORDERMATE_SECRET_KEY is not set, so credentials cannot be stored',
   },
+  ALREADY_MATCHED: {
+    ko: (p) => `이미 매칭되었거나 더 이상 기다리는 주문이 아닙니다 (주문서 ${p.serial})`,
+    en: (p) => `already matched, or no longer waiting (order ${p.serial})`,
+  },
   UNAUTHORIZED: {
     ko: 'API 토큰이 없거나 올바르지 않습니다 (Authorization: Bearer <API_TOKEN>)',
     en: 'missing or wrong API token (Authorization: Bearer <API_TOKEN>)',

@@ -51,6 +51,10 @@ const messages = {
     ko: '`{name}` 명령을 모르겠습니다. `/orders help`를 입력해 보세요.',
     en: "I don't know `{name}`. Try `/orders help`.",
   },
+  'cmd.unknownChannel': {
+    ko: '`{code}` 판매채널을 찾을 수 없습니다.',
+    en: 'No sales channel with the code `{code}`.',
+  },
   'cmd.notYet': { ko: '`{name}` 기능은 아직 준비 중입니다.', en: '`{name}` is not available yet.' },
   'cmd.badSerials': {
     ko: '주문일련번호를 읽을 수 없습니다: `{token}`',
@@ -457,6 +461,151 @@ const messages = {
     en: 'Registered {created} orders ({unmatched} unmatched).',
   },
   'console.cancelled': { ko: '취소했습니다.', en: 'Cancelled.' },
+
+  // unmatched (R1)
+  'cmd.match': {
+    ko: '비매칭 주문의 상품 매칭 (같은 상품·옵션의 대기 주문 모두)',
+    en: "match an unmatched order's product (every waiting order with its key)",
+  },
+  'cmd.gift': { ko: '사은품 이벤트 보기·등록', en: 'gift events: list and create' },
+  'unmatched.title': {
+    ko: '비매칭 주문 {total}건 · 매칭할 상품 {groups}개',
+    en: 'Unmatched: {total} orders waiting on {groups} mall products',
+  },
+  'unmatched.empty': { ko: '매칭을 기다리는 주문이 없습니다.', en: 'No orders are waiting for a match.' },
+  'unmatched.group': {
+    ko: '{name} — 주문 {orders}건 (수량 {quantity}) · {age}째 대기',
+    en: '{name} — {orders} orders (qty {quantity}) · waiting {age}',
+  },
+  'unmatched.more': {
+    ko: '외 {n}개 상품은 `/orders unmatched <채널코드>`로 채널별로 보세요.',
+    en: '{n} more products: see one channel with `/orders unmatched <channel code>`.',
+  },
+  'unmatched.footer': {
+    ko: '매칭하면 같은 채널·상품코드·옵션의 대기 주문이 모두 주문(발주)관리로 이동합니다.',
+    en: 'A match releases every waiting order with the same channel, product code and option to intake.',
+  },
+  'unmatched.match': { ko: '매칭', en: 'Match' },
+  'unmatched.matchNow': { ko: '지금 매칭', en: 'Match now' },
+  'unmatched.noName': { ko: '(상품명 없음)', en: '(no name)' },
+  'age.minutes': { ko: '{n}분', en: '{n} min' },
+  'age.hours': { ko: '{n}시간', en: '{n} h' },
+  'age.days': { ko: '{n}일', en: '{n} days' },
+  'form.match.title': { ko: '상품 매칭', en: 'Match a product' },
+  'form.intro.match': {
+    ko: '*{channel}* · `{code}`{option}\n{name}\n대기 주문 {orders}건이 매칭 후 주문(발주)관리로 이동합니다. 묶음상품은 상품을 2~3개 지정하세요 (수량은 쇼핑몰 상품 1개당).',
+    en: '*{channel}* · `{code}`{option}\n{name}\n{orders} waiting orders move to intake once matched. For a bundle, give 2–3 products (quantity per one mall item).',
+  },
+  'field.product2': { ko: '묶음 상품 2 (선택)', en: 'Bundle product 2 (optional)' },
+  'field.quantity2': { ko: '묶음 상품 2 수량', en: 'Bundle product 2 quantity' },
+  'field.product3': { ko: '묶음 상품 3 (선택)', en: 'Bundle product 3 (optional)' },
+  'field.quantity3': { ko: '묶음 상품 3 수량', en: 'Bundle product 3 quantity' },
+  'error.quantityWithoutProduct': {
+    ko: '수량만 있고 상품이 없습니다',
+    en: 'a quantity without a product',
+  },
+  'result.matched': {
+    ko: '`{code}`{option} 매칭을 저장했습니다 (상품 {items}개). 주문서 {released}건이 주문(발주)관리로 이동했습니다.',
+    en: 'Saved the match for `{code}`{option} ({items} products): {released} orders entered intake.',
+  },
+  'result.matchedGifts': { ko: '사은품 주문서 {n}건이 생성되었습니다.', en: '{n} gift orders were made.' },
+  'result.matchedNext': { ko: '남은 비매칭 보기', en: 'Remaining unmatched' },
+
+  // collection (R2, R16)
+  'collect.none': {
+    ko: '수집할 수 있는 쇼핑몰 계정이 없습니다 (서비스 상태 ‘정상’, ‘주문수집’ 지원 필요). 관리자가 REST `POST /api/v1/accounts`로 계정을 등록합니다.',
+    en: 'No mall account can be collected (status normal and the order collection service are needed). Admins add accounts with REST `POST /api/v1/accounts`.',
+  },
+  'collect.off': {
+    ko: '이 설치에서는 주문수집을 시작할 수 없습니다.',
+    en: 'Collection cannot be started on this installation.',
+  },
+  'form.collect.title': { ko: '주문수집', en: 'Collect orders' },
+  'form.intro.collect': {
+    ko: '기간은 최대 {max}일(한국 시간 기준, 양 끝 포함)입니다. 같은 기간을 다시 수집해도 이미 있는 주문은 추가되지 않습니다.',
+    en: 'At most {max} days (Korean calendar days, both ends included). Collecting a period again adds nothing already here.',
+  },
+  'field.from': { ko: '시작일', en: 'From' },
+  'field.to': { ko: '종료일', en: 'To' },
+  'field.accounts': { ko: '쇼핑몰 계정', en: 'Mall accounts' },
+  'error.date': { ko: '날짜(YYYY-MM-DD)를 입력하세요', en: 'enter a date (YYYY-MM-DD)' },
+  'error.periodOrder': { ko: '종료일이 시작일보다 빠릅니다', en: 'ends before it starts' },
+  'error.periodTooLong': {
+    ko: '최대 {max}일입니다 ({days}일 선택)',
+    en: 'at most {max} days ({days} chosen)',
+  },
+  'collect.started': {
+    ko: '주문수집 #{id}을(를) 시작했습니다 ({from}~{to}, 계정 {accounts}개). 진행 상황을 이 채널에 표시합니다.',
+    en: 'Collection #{id} started ({from}–{to}, {accounts} accounts). Progress shows in this channel.',
+  },
+  'collect.title.running': {
+    ko: '주문수집 #{id} 진행 중 · {from}~{to}',
+    en: 'Collection #{id} running · {from}–{to}',
+  },
+  'collect.title.done': {
+    ko: '주문수집 #{id} 완료 · {from}~{to}',
+    en: 'Collection #{id} done · {from}–{to}',
+  },
+  'collect.title.failed': {
+    ko: '주문수집 #{id} 실패 · {from}~{to}',
+    en: 'Collection #{id} failed · {from}–{to}',
+  },
+  'collect.title.interrupted': {
+    ko: '주문수집 #{id} 중단됨 · {from}~{to}',
+    en: 'Collection #{id} interrupted · {from}–{to}',
+  },
+  'collect.account': {
+    ko: '수집 {fetched} · 신규 {created} · 중복 {duplicates} · 비매칭 {unmatched} · 클레임 {claims}',
+    en: 'fetched {fetched} · new {created} · duplicates {duplicates} · unmatched {unmatched} · claims {claims}',
+  },
+  'collect.accountRunning': { ko: '진행 중', en: 'in progress' },
+  'collect.accountFailed': { ko: '실패: {error}', en: 'failed: {error}' },
+  'collect.startedBy': { ko: '{who} 시작 · {at}', en: 'started by {who} · {at}' },
+  'collect.demo': { ko: '데모', en: 'demo' },
+  'collect.unmatchedWaiting': {
+    ko: '비매칭 {n}건이 상품 매칭을 기다립니다.',
+    en: '{n} unmatched orders wait for a product match.',
+  },
+
+  // digest
+  'digest.title': { ko: '비매칭 주문 알림 · {total}건', en: 'Unmatched orders digest · {total}' },
+  'digest.channel': {
+    ko: '*{channel}* — {count}건 · 가장 오래된 주문 {age}째 대기',
+    en: '*{channel}* — {count} orders · oldest waiting {age}',
+  },
+  'digest.top': { ko: '{name} `{code}`{option} {orders}건', en: '{name} `{code}`{option} {orders}' },
+
+  // gift events (R18)
+  'gift.title': { ko: '사은품 이벤트', en: 'Gift events' },
+  'gift.empty': { ko: '등록된 사은품 이벤트가 없습니다.', en: 'No gift events yet.' },
+  'gift.line': {
+    ko: '#{id} *{name}* · {channel} · {from}~{to}{inactive}\n   대상 {products} · 조건 {rule} → 사은품 {gift} ×{qty}',
+    en: '#{id} *{name}* · {channel} · {from}–{to}{inactive}\n   on {products} · when {rule} → gift {gift} ×{qty}',
+  },
+  'gift.inactive': { ko: ' (비활성)', en: ' (inactive)' },
+  'gift.minQuantity': { ko: '{n}개 이상', en: '{n}+ items' },
+  'gift.minAmount': { ko: '{n} 이상', en: '{n} or more' },
+  'gift.and': { ko: ' 그리고 ', en: ' and ' },
+  'gift.new': { ko: '새 이벤트', en: 'New event' },
+  'gift.created': {
+    ko: '사은품 이벤트 #{id} “{name}”을(를) 등록했습니다. 이제부터 주문(발주)관리에 들어오는 주문에 적용됩니다.',
+    en: 'Gift event #{id} “{name}” saved; it applies to orders entering intake from now on.',
+  },
+  'form.gift.title': { ko: '사은품 이벤트 등록', en: 'New gift event' },
+  'form.intro.gift': {
+    ko: '조건(수량·금액)은 하나 이상 입력하세요. 둘 다 입력하면 둘 다 만족해야 합니다.',
+    en: 'Give at least one minimum (quantity or amount); with both, both must be met.',
+  },
+  'field.giftName': { ko: '이벤트 이름', en: 'Event name' },
+  'field.giftProducts': { ko: '대상 상품코드 (쉼표로 구분)', en: 'Product codes (comma-separated)' },
+  'field.startsOn': { ko: '시작일', en: 'Starts on' },
+  'field.endsOn': { ko: '종료일', en: 'Ends on' },
+  'field.minQuantity': { ko: '최소 수량 (선택)', en: 'Minimum quantity (optional)' },
+  'field.minAmount': { ko: '최소 금액(원, 선택)', en: 'Minimum amount in KRW (optional)' },
+  'field.giftProduct': { ko: '사은품 상품', en: 'Gift product' },
+  'field.giftQuantity': { ko: '사은품 수량', en: 'Gift quantity' },
+  'error.minimum': { ko: '수량이나 금액 조건을 하나 이상 입력하세요', en: 'give a quantity or an amount' },
+  'error.unknownCodes': { ko: '없는 상품코드: {codes}', en: 'unknown product codes: {codes}' },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof messages;

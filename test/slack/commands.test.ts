@@ -340,13 +340,6 @@ describe('help, unknown and not-yet commands', () => {
     );
   });
 
-  it.each(['collect', 'unmatched'])('%s answers "not available yet"', async (name) => {
-    const h = await slackHarness();
-    expect(visibleText(await ask(h, name))).toBe(`\`${name}\` 기능은 아직 준비 중입니다.`);
-    expect(visibleText(await ask(h, name, USERS.en))).toBe(`\`${name}\` is not available yet.`);
-    expect(h.fake.of('views.open')).toEqual([]);
-  });
-
   it('/orders history says there is no collection yet', async () => {
     const h = await slackHarness();
     expect(visibleText(await ask(h, 'history'))).toBe('아직 주문수집 내역이 없습니다.');

@@ -9,6 +9,7 @@ import { LogLevel } from '@slack/bolt';
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, expect, onTestFinished } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../src/bot/slack/app.js';
+import type { CollectionRunner } from '../../src/collect/runner.js';
 import type { Desk, DeskPolicy } from '../../src/domain/context.js';
 import { setRole } from '../../src/domain/services/actors.js';
 import type { Role } from '../../src/domain/types.js';
@@ -157,6 +158,10 @@ export interface HarnessOptions {
   defaultLocale?: Locale;
   locales?: Record<string, string>;
   now?: () => Date;
+  /** Collections started from Slack run here (made over the harness's desk). */
+  collector?: (desk: Desk) => CollectionRunner;
+  collectionChannel?: string;
+  digestChannel?: string;
 }
 
 /** A fresh database (UADMIN is an admin by policy), the fake Slack API, the adapter and the server. */
@@ -181,6 +186,10 @@ export async function slackHarness(options: HarnessOptions = {}): Promise<SlackH
       defaultLocale: options.defaultLocale ?? 'ko',
       botId: 'B1',
       botUserId: 'UBOT',
+      collector: options.collector?.(desk),
+      collectionChannel: options.collectionChannel,
+      digestChannel: options.digestChannel,
+      progressGapMs: 0,
     },
     recordingLogger(logged),
   );

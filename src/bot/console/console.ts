@@ -9,7 +9,8 @@ import type { Desk } from '../../domain/context.js';
 import { isDomainError } from '../../domain/errors.js';
 import type { ApprovalRecord, OrderFilter } from '../../domain/ports.js';
 import { isIdentity, resolveActor } from '../../domain/services/actors.js';
-import { listChannels } from '../../domain/services/catalog.js';
+import type { CollectionRunner } from '../../collect/runner.js';
+import { listAccounts, listChannels } from '../../domain/services/catalog.js';
 import {
   cancelImport,
   importPreview,
@@ -26,7 +27,8 @@ import type { Locale } from '../../i18n/catalog.js';
 import { errorText } from '../../i18n/catalog.js';
 import { t } from '../../i18n/messages.js';
 import { runCommand } from '../core/commands.js';
-import type { BotContext, Notifier } from '../core/context.js';
+import { collectionRunView } from '../core/collect.js';
+import type { BotContext, CollectionStarter, Notifier } from '../core/context.js';
 import type { FormValues } from '../core/forms.js';
 import { checkForm, productOptions, submitForm } from '../core/interactions.js';
 import type { BotReply, Field, Form } from '../core/model.js';
@@ -124,6 +126,8 @@ export interface ConsoleOptions {
   output: Writable;
   /** Other platforms' notifiers: approvals asked here still reach Slack or Discord approvers. */
   notifiers?: Notifier[];
+  /** Runs `/orders collect` here; the result prints when the run is over. */
+  collector?: CollectionRunner;
 }
 
 /** Runs until `exit` or the end of input. */
@@ -147,11 +151,27 @@ export async function runConsole(options: ConsoleOptions): Promise<void> {
       for (const n of options.notifiers ?? []) await n.approvalDecided(approval);
     },
   };
+  const runner = options.collector;
+  const collector: CollectionStarter | undefined = runner && {
+    async start(ctx, request) {
+      const accounts = (await listAccounts(desk, ctx.actor)).map((a) => ({
+        id: a.id,
+        name: a.name,
+        isDemo: a.isDemo,
+      }));
+      return runner.start(ctx.actor, request, {
+        finished: (run) => {
+          write(`\n${renderText(collectionRunView(run, accounts, locale, (id) => id))}`);
+        },
+      });
+    },
+  };
   const context = async (): Promise<BotContext> => ({
     desk,
     actor: await resolveActor(desk, CONSOLE_IDENTITY, 'console'),
     locale,
     notifier,
+    collector,
     mention: (id) => id,
     identityOf: (text) => (isIdentity(text) ? text : null),
   });
@@ -216,6 +236,15 @@ function show(reply: BotReply, write: (s: string) => void, locale: Locale) {
   if (hints.some((b) => b.action === 'om:bulk')) {
     write(t(locale, 'console.hint', { hint: '/orders next|hold|claim|delete <serials>' }));
   }
+  const matches = hints.filter((b) => b.action === 'om:match');
+  if (matches.length) {
+    const serial = (value: string) => (JSON.parse(value) as { s: number }).s;
+    write(
+      t(locale, 'console.hint', {
+        hint: matches.map((b) => `/orders match ${serial(b.value)}`).join(' · '),
+      }),
+    );
+  }
   if (hints.some((b) => b.action === 'om:approve')) {
     write(t(locale, 'console.hint', { hint: '/orders approve <id> · /orders reject <id> <reason>' }));
   }
@@ -240,7 +269,7 @@ async function fillForm(
       if (value === null) return null;
       values[field.id] = value;
     }
-    const errors = checkForm(ctx, form.id, values);
+    const errors = await checkForm(ctx, form.id, values);
     const wrong = form.fields.filter((f) => errors[f.id]);
     if (wrong.length === 0) return values;
     for (const f of wrong) write(`  ! ${f.label}: ${errors[f.id]}`);
@@ -261,6 +290,7 @@ async function askField(
   }
   const answer = await ask(`${field.label}${mark}${initial}: `);
   if (answer === null || answer.trim() === 'cancel') return null;
+  if (!answer.trim() && Array.isArray(field.initial)) return field.initial;
   const text = answer.trim() || (typeof field.initial === 'string' ? field.initial : '');
   const options = field.options ?? [];
   switch (field.kind) {

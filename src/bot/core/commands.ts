@@ -17,6 +17,7 @@ import {
 import { ROLES, type Role, STAGES, type Stage } from '../../domain/types.js';
 import { errorText } from '../../i18n/catalog.js';
 import { type MessageKey, t } from '../../i18n/messages.js';
+import { collectCommand } from './collect.js';
 import type { BotContext } from './context.js';
 import {
   addForm,
@@ -28,8 +29,10 @@ import {
   exportForm,
   holdForm,
 } from './forms.js';
+import { giftListReply } from './gifts.js';
 import { type BotReply, viewReply } from './model.js';
 import { parseSerials } from './serials.js';
+import { matchFormReply, unmatchedCommand } from './unmatched.js';
 import {
   actionResultView,
   approvalListView,
@@ -219,16 +222,6 @@ function command(
   return { available: true, args: [], ...def };
 }
 
-const notYet = (name: string, summary: MessageKey, role: Role = 'operator'): Command =>
-  command({
-    name,
-    usage: `/orders ${name}`,
-    summary,
-    role,
-    available: false,
-    run: async (ctx) => say(ctx, 'cmd.notYet', { name }),
-  });
-
 export const COMMANDS: Command[] = [
   command({
     name: 'list',
@@ -399,8 +392,40 @@ export const COMMANDS: Command[] = [
     ],
     run: async (ctx, args) => decideByCommand(ctx, args, 'reject'),
   }),
-  notYet('collect', 'cmd.collect'),
-  notYet('unmatched', 'cmd.unmatched'),
+  command({
+    name: 'collect',
+    usage: '/orders collect',
+    summary: 'cmd.collect',
+    role: 'operator',
+    run: async (ctx) => collectCommand(ctx),
+  }),
+  command({
+    name: 'unmatched',
+    usage: '/orders unmatched [channel]',
+    summary: 'cmd.unmatched',
+    role: 'viewer',
+    args: [{ name: 'channel', required: false, description: 'cmd.unmatched' }],
+    run: async (ctx, args) => unmatchedCommand(ctx, args),
+  }),
+  command({
+    name: 'match',
+    usage: '/orders match <serial>',
+    summary: 'cmd.match',
+    role: 'operator',
+    args: serialArg(),
+    run: async (ctx, args) => {
+      const serials = serialsOr(ctx, args, '/orders match 1042');
+      if (!Array.isArray(serials)) return serials;
+      return matchFormReply(ctx, serials[0]!);
+    },
+  }),
+  command({
+    name: 'gift',
+    usage: '/orders gift',
+    summary: 'cmd.gift',
+    role: 'viewer',
+    run: async (ctx) => giftListReply(ctx),
+  }),
   command({
     name: 'upload',
     usage: '/orders upload',

@@ -1,6 +1,7 @@
 // What every bot handler gets: the desk, who acts (with role and language), and a way to reach others.
 import type { Desk } from '../../domain/context.js';
-import type { ApprovalRecord } from '../../domain/ports.js';
+import type { ApprovalRecord, CollectionRunRecord } from '../../domain/ports.js';
+import type { UnmatchedDigest } from '../../domain/services/unmatched.js';
 import type { Actor } from '../../domain/types.js';
 import type { Locale } from '../../i18n/catalog.js';
 
@@ -12,6 +13,19 @@ export interface Notifier {
   approvalDecided(approval: ApprovalRecord): Promise<void>;
 }
 
+/** Starts a collection run; the platform shows its progress where it was asked for (R2, R16). */
+export interface CollectionStarter {
+  start(ctx: BotContext, request: { accountIds: number[]; from: string; to: string }): Promise<number>;
+}
+
+/** A platform's channels for what nobody asked for at that moment. */
+export interface ChannelPoster {
+  /** A finished run, to the platform's collection channel when one is set. */
+  collectionFinished(run: CollectionRunRecord): Promise<void>;
+  /** The unmatched digest, to the platform's digest channel when one is set. */
+  unmatchedDigest(digest: UnmatchedDigest): Promise<void>;
+}
+
 export interface BotContext {
   desk: Desk;
   actor: Actor;
@@ -19,6 +33,10 @@ export interface BotContext {
   notifier: Notifier;
   /** A platform's address for answering later (Slack's response_url), carried through forms. */
   reply?: string;
+  /** The conversation the request came from (a Slack channel id), carried through forms. */
+  origin?: string;
+  /** Present where collection runs can be started. */
+  collector?: CollectionStarter;
   /** How the platform writes a mention of an identity (`<@U123>` in Slack). */
   mention(identity: string): string;
   /** The identity a user wrote as a mention (`<@U123|kim>` in Slack), or null. */

@@ -1,11 +1,12 @@
 // Forms (modals) and the checks of what comes back from them. A form's values are validated here with
 // zod-like rules so a platform can answer field errors before it acknowledges the submission.
-import type { OrderRow } from '../../domain/ports.js';
+import type { OrderRow, UnmatchedGroup } from '../../domain/ports.js';
+import { MAX_COLLECTION_DAYS } from '../../domain/rules/collection.js';
 import { normalizePhone, normalizeZip } from '../../domain/rules/contact.js';
 import { claimTypesFor } from '../../domain/rules/stage-rules.js';
 import type { Stage } from '../../domain/types.js';
 import type { Locale } from '../../i18n/catalog.js';
-import { t } from '../../i18n/messages.js';
+import { type MessageKey, t } from '../../i18n/messages.js';
 import { type Field, FORMS, type Form, type FormId, type Option } from './model.js';
 import { formatSerials } from './serials.js';
 
@@ -306,11 +307,131 @@ export function uploadForm(
   };
 }
 
+/** R1: which product(s) a mall product/option is; a bundle is up to three products. */
+export function matchForm(locale: Locale, group: UnmatchedGroup, reply?: string): Form {
+  const product = (n: '' | '2' | '3', key: MessageKey, required: boolean): Field => ({
+    id: `product${n}`,
+    kind: 'product',
+    label: t(locale, key),
+    required,
+  });
+  const quantity = (n: '' | '2' | '3', key: MessageKey, required: boolean): Field => ({
+    id: `quantity${n}`,
+    kind: 'number',
+    label: t(locale, key),
+    required,
+    ...(required ? { initial: '1' } : {}),
+  });
+  return {
+    id: FORMS.match,
+    title: t(locale, 'form.match.title'),
+    submit: t(locale, 'form.submit'),
+    intro: t(locale, 'form.intro.match', {
+      channel: group.channelName,
+      code: group.mallProductCode,
+      option: group.mallOption ? ` / ${group.mallOption}` : '',
+      name: group.mallProductName || t(locale, 'unmatched.noName'),
+      orders: group.orders,
+    }),
+    fields: [
+      product('', 'field.product', true),
+      quantity('', 'field.quantity', true),
+      product('2', 'field.product2', false),
+      quantity('2', 'field.quantity2', false),
+      product('3', 'field.product3', false),
+      quantity('3', 'field.quantity3', false),
+    ],
+    meta: { ch: group.channelId, code: group.mallProductCode, opt: group.mallOption, reply },
+  };
+}
+
+/** R2: two Korean calendar days and the eligible accounts, all ticked to start with. */
+export function collectForm(
+  locale: Locale,
+  accounts: { id: number; name: string }[],
+  day: string,
+  meta: { origin?: string; reply?: string },
+): Form {
+  return {
+    id: FORMS.collect,
+    title: t(locale, 'form.collect.title'),
+    submit: t(locale, 'form.submit'),
+    intro: t(locale, 'form.intro.collect', { max: MAX_COLLECTION_DAYS }),
+    fields: [
+      { id: 'from', kind: 'date', label: t(locale, 'field.from'), required: true, initial: day },
+      { id: 'to', kind: 'date', label: t(locale, 'field.to'), required: true, initial: day },
+      {
+        id: 'accounts',
+        kind: 'multiselect',
+        label: t(locale, 'field.accounts'),
+        required: true,
+        options: accounts.map((a) => ({ value: String(a.id), label: a.name })),
+        initial: accounts.map((a) => String(a.id)),
+      },
+    ],
+    meta,
+  };
+}
+
+/** R18: an event on a channel's products for a period, with a minimum, giving a gift product. */
+export function giftForm(
+  locale: Locale,
+  channels: { id: number; name: string }[],
+  days: { from: string; to: string },
+  reply?: string,
+): Form {
+  return {
+    id: FORMS.gift,
+    title: t(locale, 'form.gift.title'),
+    submit: t(locale, 'form.submit'),
+    intro: t(locale, 'form.intro.gift'),
+    fields: [
+      {
+        id: 'channel',
+        kind: 'select',
+        label: t(locale, 'field.channel'),
+        required: true,
+        options: channels.map((c) => ({ value: String(c.id), label: c.name })),
+        ...(channels.length === 1 ? { initial: String(channels[0]!.id) } : {}),
+      },
+      textField(locale, 'name', 'field.giftName'),
+      textField(locale, 'products', 'field.giftProducts'),
+      {
+        id: 'startsOn',
+        kind: 'date',
+        label: t(locale, 'field.startsOn'),
+        required: true,
+        initial: days.from,
+      },
+      { id: 'endsOn', kind: 'date', label: t(locale, 'field.endsOn'), required: true, initial: days.to },
+      { id: 'minQuantity', kind: 'number', label: t(locale, 'field.minQuantity'), required: false },
+      { id: 'minAmount', kind: 'number', label: t(locale, 'field.minAmount'), required: false },
+      { id: 'giftProduct', kind: 'product', label: t(locale, 'field.giftProduct'), required: true },
+      {
+        id: 'giftQuantity',
+        kind: 'number',
+        label: t(locale, 'field.giftQuantity'),
+        required: true,
+        initial: '1',
+      },
+    ],
+    meta: { reply },
+  };
+}
+
+type FieldRule =
+  | 'required'
+  | 'optional'
+  | 'number'
+  | 'optionalNumber'
+  | 'date'
+  | 'phone'
+  | 'zip'
+  | 'choice'
+  | 'choices';
+
 /** The fields each form has, for validation without rebuilding the form. */
-const FIELD_RULES: Record<
-  FormId,
-  Record<string, 'required' | 'optional' | 'number' | 'phone' | 'zip' | 'choice' | 'choices'>
-> = {
+const FIELD_RULES: Record<FormId, Record<string, FieldRule>> = {
   [FORMS.hold]: { reason: 'required' },
   [FORMS.delete]: { reason: 'required' },
   [FORMS.claim]: { type: 'choice', reason: 'required', newProduct: 'optional' },
@@ -342,9 +463,61 @@ const FIELD_RULES: Record<
   [FORMS.export]: { reason: 'required', format: 'choice' },
   [FORMS.columns]: { visible: 'choices' },
   [FORMS.upload]: { template: 'choice', channel: 'choice', password: 'optional' },
+  [FORMS.match]: {
+    product: 'choice',
+    quantity: 'number',
+    product2: 'optional',
+    quantity2: 'optionalNumber',
+    product3: 'optional',
+    quantity3: 'optionalNumber',
+  },
+  [FORMS.collect]: { from: 'date', to: 'date', accounts: 'choices' },
+  [FORMS.gift]: {
+    channel: 'choice',
+    name: 'required',
+    products: 'required',
+    startsOn: 'date',
+    endsOn: 'date',
+    minQuantity: 'optionalNumber',
+    minAmount: 'optionalNumber',
+    giftProduct: 'choice',
+    giftQuantity: 'number',
+  },
+};
+
+const daysBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 86_400_000 + 1;
+
+/** Rules across fields, once each field is well-formed. */
+const FORM_CHECKS: Partial<Record<FormId, (values: FormValues, locale: Locale) => Record<string, string>>> = {
+  [FORMS.match]: (values, locale) => {
+    const errors: Record<string, string> = {};
+    for (const n of ['2', '3']) {
+      if (text(values, `quantity${n}`) && !text(values, `product${n}`))
+        errors[`product${n}`] = t(locale, 'error.quantityWithoutProduct');
+    }
+    return errors;
+  },
+  [FORMS.collect]: (values, locale): Record<string, string> => {
+    const from = text(values, 'from');
+    const to = text(values, 'to');
+    if (to < from) return { to: t(locale, 'error.periodOrder') };
+    const days = daysBetween(from, to);
+    return days > MAX_COLLECTION_DAYS
+      ? { to: t(locale, 'error.periodTooLong', { max: MAX_COLLECTION_DAYS, days }) }
+      : {};
+  },
+  [FORMS.gift]: (values, locale) => {
+    const errors: Record<string, string> = {};
+    if (text(values, 'endsOn') < text(values, 'startsOn')) errors.endsOn = t(locale, 'error.periodOrder');
+    if (!text(values, 'minQuantity') && !text(values, 'minAmount'))
+      errors.minQuantity = t(locale, 'error.minimum');
+    return errors;
+  },
 };
 
 const PHONE = /^0\d{1,2}-\d{3,4}-\d{4}$|^1\d{3}-\d{4}$/;
+const WHOLE_NUMBER = /^\d{1,9}$/;
+const isDay = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v));
 
 /** Field id → sentence for every value that cannot be taken; empty when all is well. */
 export function validateForm(id: FormId, values: FormValues, locale: Locale): Record<string, string> {
@@ -360,17 +533,23 @@ export function validateForm(id: FormId, values: FormValues, locale: Locale): Re
       if (text.length > 500) errors[field] = t(locale, 'error.tooLong', { max: 500 });
       continue;
     }
+    if (rule === 'optionalNumber') {
+      if (text && !WHOLE_NUMBER.test(text.replace(/,/g, ''))) errors[field] = t(locale, 'error.number');
+      continue;
+    }
     if (!text) {
       errors[field] = t(locale, rule === 'choice' ? 'error.choose' : 'error.required');
       continue;
     }
     if (text.length > 500) errors[field] = t(locale, 'error.tooLong', { max: 500 });
-    else if (rule === 'number' && !/^\d{1,9}$/.test(text.replace(/,/g, '')))
+    else if (rule === 'number' && !WHOLE_NUMBER.test(text.replace(/,/g, '')))
       errors[field] = t(locale, 'error.number');
+    else if (rule === 'date' && !isDay(text)) errors[field] = t(locale, 'error.date');
     else if (rule === 'phone' && !PHONE.test(normalizePhone(text))) errors[field] = t(locale, 'error.phone');
     else if (rule === 'zip' && !/^\d{5}$/.test(normalizeZip(text))) errors[field] = t(locale, 'error.zip');
   }
-  return errors;
+  if (Object.keys(errors).length) return errors;
+  return FORM_CHECKS[id]?.(values, locale) ?? {};
 }
 
 export const text = (values: FormValues, id: string): string => {

@@ -12,6 +12,8 @@ import { type MessageKey, t } from '../../i18n/messages.js';
 import { actOnSerials, domainErrorReply, listReply, runAction } from './commands.js';
 import type { BotContext } from './context.js';
 import { type FormValues, number, rejectForm, text, validateForm } from './forms.js';
+import { collectCommand, submitCollect } from './collect.js';
+import { giftFormReply, submitGift, unknownGiftCodes } from './gifts.js';
 import { decideImport, problemsFileReply } from './imports.js';
 import {
   ACTIONS,
@@ -23,6 +25,7 @@ import {
   viewReply,
 } from './model.js';
 import { formatSerials } from './serials.js';
+import { matchFormReply, submitMatch, unmatchedReply } from './unmatched.js';
 import { actionResultView, approvalSummary, approvalView, messageView } from './views.js';
 
 const id = z.number().int().min(1).max(2_147_483_647);
@@ -145,6 +148,20 @@ export async function handleAction(
       if (!v) return expired(ctx);
       return problemsFileReply(ctx, v.id);
     }
+    case ACTIONS.unmatched: {
+      const v = parseJson(z.object({ ch: id.optional() }), value);
+      if (!v) return expired(ctx);
+      return unmatchedReply(ctx, { channelId: v.ch });
+    }
+    case ACTIONS.match: {
+      const v = parseJson(z.object({ s: id }), value);
+      if (!v) return expired(ctx);
+      return matchFormReply(ctx, v.s);
+    }
+    case ACTIONS.collect:
+      return collectCommand(ctx);
+    case ACTIONS.giftNew:
+      return giftFormReply(ctx);
     case ACTIONS.reject: {
       const v = parseJson(approvalValue, value);
       if (!v) return expired(ctx);
@@ -164,8 +181,17 @@ export async function handleAction(
 }
 
 /** Checks a submitted form before the platform acknowledges it: field id → sentence. */
-export function checkForm(ctx: BotContext, form: FormId, values: FormValues): Record<string, string> {
-  return validateForm(form, values, ctx.locale);
+export async function checkForm(
+  ctx: BotContext,
+  form: FormId,
+  values: FormValues,
+): Promise<Record<string, string>> {
+  const errors = validateForm(form, values, ctx.locale);
+  if (Object.keys(errors).length || form !== FORMS.gift) return errors;
+  const unknown = await unknownGiftCodes(ctx, values);
+  return unknown.length
+    ? { products: t(ctx.locale, 'error.unknownCodes', { codes: unknown.join(', ') }) }
+    : {};
 }
 
 /** Runs a submitted (and checked) form. */
@@ -175,7 +201,7 @@ export async function submitForm(
   meta: Record<string, unknown>,
   values: FormValues,
 ): Promise<BotReply> {
-  const errors = checkForm(ctx, form, values);
+  const errors = await checkForm(ctx, form, values);
   if (Object.keys(errors).length) return { kind: 'errors', errors };
   try {
     switch (form) {
@@ -296,6 +322,18 @@ export async function submitForm(
         await ctx.notifier.approvalDecided(decision.approval);
         return viewReply(approvalView(decision.approval, ctx.locale, ctx.mention), true);
       }
+      case FORMS.match: {
+        const m = z
+          .object({ ch: id, code: z.string().min(1).max(500), opt: z.string().max(500) })
+          .safeParse(meta);
+        if (!m.success) return expired(ctx);
+        const key = { channelId: m.data.ch, mallProductCode: m.data.code, mallOption: m.data.opt };
+        return await submitMatch(ctx, key, values);
+      }
+      case FORMS.collect:
+        return await submitCollect(ctx, values);
+      case FORMS.gift:
+        return await submitGift(ctx, values);
     }
   } catch (e) {
     return domainErrorReply(ctx, e);

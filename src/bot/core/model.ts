@@ -14,6 +14,10 @@ export const ACTIONS = {
   importCancel: 'om:import-cancel',
   importOpen: 'om:import-open',
   importProblems: 'om:import-problems',
+  unmatched: 'om:unmatched',
+  match: 'om:match',
+  collect: 'om:collect',
+  giftNew: 'om:gift-new',
 } as const;
 export type ActionId = (typeof ACTIONS)[keyof typeof ACTIONS];
 
@@ -29,6 +33,9 @@ export const FORMS = {
   export: 'om:form:export',
   columns: 'om:form:columns',
   upload: 'om:form:upload',
+  match: 'om:form:match',
+  collect: 'om:form:collect',
+  gift: 'om:form:gift',
 } as const;
 export type FormId = (typeof FORMS)[keyof typeof FORMS];
 

@@ -8,7 +8,7 @@ import { type MessageKey, t } from '../../i18n/messages.js';
 import { ACTIONS, type Block, type Button, type MenuItem, type OrderLine, type View } from './model.js';
 import { formatSerials } from './serials.js';
 
-const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
+export const won = (n: number) => `${n.toLocaleString('ko-KR')}원`;
 
 export function badgeText(badges: string[]): string {
   return badges.map((b) => `[${b}]`).join(' ');

@@ -3,6 +3,7 @@
 
 import { Writable } from 'node:stream';
 import { App, type Logger, LogLevel } from '@slack/bolt';
+import type { CollectionRunner } from '../../collect/runner.js';
 import type { Desk } from '../../domain/context.js';
 import type { ApprovalRecord, OrderFilter } from '../../domain/ports.js';
 import { identityProfile, rememberProfile, resolveActorWithProfile } from '../../domain/services/actors.js';
@@ -15,7 +16,7 @@ import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../../excel/upload.js'
 import { type Locale, pickLocale } from '../../i18n/catalog.js';
 import { type MessageKey, t } from '../../i18n/messages.js';
 import { runCommand } from '../core/commands.js';
-import type { BotContext, ChatRefs, Notifier } from '../core/context.js';
+import type { BotContext, ChannelPoster, ChatRefs, Notifier } from '../core/context.js';
 import { fileRefusalReply, previewFileReply, uploadFormReply } from '../core/imports.js';
 import { type Checked, checkForm, handleAction, productOptions, submitForm } from '../core/interactions.js';
 import {
@@ -27,6 +28,7 @@ import {
   type FormId,
 } from '../core/model.js';
 import { approvalView, messageView } from '../core/views.js';
+import { slackPosts } from './posts.js';
 import { FastifySlackReceiver } from './receiver.js';
 import { formValues, LIMITS, renderMessage, renderModal } from './render.js';
 
@@ -43,6 +45,12 @@ export interface SlackOptions {
   botUserId?: string;
   logLevel?: string;
   uploadLimits?: UploadLimits;
+  /** Runs collections started from Slack (absent: `/orders collect` says it is off). */
+  collector?: CollectionRunner;
+  collectionChannel?: string;
+  digestChannel?: string;
+  /** Least time between two edits of a collection's progress message. */
+  progressGapMs?: number;
 }
 
 export interface SlackAdapter {
@@ -50,6 +58,8 @@ export interface SlackAdapter {
   /** The HTTP receiver's fastify plugin (absent in Socket Mode). */
   receiver: FastifySlackReceiver | null;
   notifier: Notifier;
+  /** Collection results and the digest to their channels. */
+  poster: ChannelPoster;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -115,7 +125,12 @@ export function createSlackAdapter(
     }
   }
 
-  async function contextFor(team: string, user: string, reply?: string): Promise<BotContext> {
+  async function contextFor(
+    team: string,
+    user: string,
+    reply?: string,
+    origin?: string,
+  ): Promise<BotContext> {
     const identity = slackIdentity(team, user);
     const resolved = await resolveActorWithProfile(desk, identity, 'slack');
     const actor = resolved.actor;
@@ -124,7 +139,7 @@ export function createSlackAdapter(
       const m = /^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/.exec(mention);
       return m ? slackIdentity(team, m[1]!) : null;
     };
-    return { desk, actor, locale, notifier, reply, mention: slackMention, identityOf };
+    return { desk, actor, locale, notifier, reply, origin, collector, mention: slackMention, identityOf };
   }
 
   async function postReply(url: string | undefined, payload: Record<string, unknown>): Promise<boolean> {
@@ -242,6 +257,20 @@ export function createSlackAdapter(
     return rows;
   }
 
+  const { collector, poster } = slackPosts(
+    desk,
+    client,
+    options.collector,
+    {
+      collectionChannel: options.collectionChannel,
+      digestChannel: options.digestChannel,
+      defaultLocale: options.defaultLocale,
+      progressGapMs: options.progressGapMs,
+    },
+    slackMention,
+    logger,
+  );
+
   const notifier: Notifier = {
     async approvalRequested(approval: ApprovalRecord) {
       if (options.approvalsChannel) {
@@ -312,7 +341,7 @@ export function createSlackAdapter(
 
   app.command('/orders', async ({ command, ack }) => {
     await ack();
-    const ctx = await contextFor(command.team_id, command.user_id, command.response_url);
+    const ctx = await contextFor(command.team_id, command.user_id, command.response_url, command.channel_id);
     const reply = await runCommand(ctx, command.text ?? '');
     await deliver(
       reply,
@@ -353,12 +382,13 @@ export function createSlackAdapter(
     const b = body as {
       team?: { id: string };
       user: { id: string; team_id?: string };
+      channel?: { id: string };
       response_url?: string;
       trigger_id?: string;
       state?: { values: Record<string, Record<string, { selected_options?: { value: string }[] }>> };
     };
     const team = b.team?.id ?? b.user.team_id ?? '';
-    const ctx = await contextFor(team, b.user.id, b.response_url);
+    const ctx = await contextFor(team, b.user.id, b.response_url, b.channel?.id);
     const reply = await handleAction(
       ctx,
       actionId,
@@ -374,7 +404,8 @@ export function createSlackAdapter(
     const meta = await readMetadata(view.private_metadata);
     const team = body.team?.id ?? body.user.team_id ?? '';
     const reply = typeof meta?.reply === 'string' ? meta.reply : undefined;
-    const ctx = await contextFor(team, body.user.id, reply);
+    const origin = typeof meta?.origin === 'string' ? meta.origin : undefined;
+    const ctx = await contextFor(team, body.user.id, reply, origin);
     if (!meta) {
       await ack();
       await deliver(
@@ -384,7 +415,7 @@ export function createSlackAdapter(
       return;
     }
     const values = formValues(view.state.values as never);
-    const errors = checkForm(ctx, formId as FormId, values);
+    const errors = await checkForm(ctx, formId as FormId, values);
     if (Object.keys(errors).length) {
       await ack({ response_action: 'errors', errors });
       return;
@@ -503,7 +534,7 @@ export function createSlackAdapter(
     }
   });
 
-  app.options(/^(product|newProduct)$/, async ({ ack, body, payload }) => {
+  app.options(/^(product[23]?|newProduct|giftProduct)$/, async ({ ack, body, payload }) => {
     const b = body as { team?: { id: string }; user: { id: string; team_id?: string } };
     const ctx = await contextFor(b.team?.id ?? b.user.team_id ?? '', b.user.id);
     const options = await productOptions(ctx, (payload as { value?: string }).value ?? '');
@@ -520,6 +551,7 @@ export function createSlackAdapter(
     app,
     receiver,
     notifier,
+    poster,
     start: async () => {
       if (!receiver) await app.start();
     },

@@ -191,9 +191,16 @@ function renderField(field: Field): SlackBlock {
     case 'select':
       element = { type: 'static_select', options, ...(initialOne ? { initial_option: initialOne } : {}) };
       break;
-    case 'multiselect':
-      element = { type: 'multi_static_select', options };
+    case 'multiselect': {
+      const chosen = Array.isArray(field.initial) ? new Set(field.initial) : new Set<string>();
+      const initial = options.filter((o) => chosen.has(o.value));
+      element = {
+        type: 'multi_static_select',
+        options,
+        ...(initial.length ? { initial_options: initial } : {}),
+      };
       break;
+    }
     case 'date':
       element = {
         type: 'datepicker',

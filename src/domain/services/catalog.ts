@@ -40,6 +40,12 @@ export async function listProducts(desk: Desk, actor: Actor, q: string, limit = 
   return desk.store.read((tx) => tx.catalog.products(q.trim(), Math.min(Math.max(limit, 1), 100)));
 }
 
+/** Products by exact code or id: what a form names by code, what a view names by id. */
+export async function productsOf(desk: Desk, actor: Actor, keys: { codes?: string[]; ids?: number[] }) {
+  requireRole(actor, 'viewer');
+  return desk.store.read((tx) => tx.catalog.productsOf(keys));
+}
+
 export async function createProduct(
   desk: Desk,
   actor: Actor,

@@ -1,4 +1,4 @@
-// /api/v1: sales channels, mall accounts (credentials in, never out), products and product matches.
+// /api/v1: sales channels, mall accounts (credentials in, never out), products, matches, unmatched.
 import type { FastifyPluginAsync } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -14,6 +14,7 @@ import {
   listProducts,
 } from '../../domain/services/catalog.js';
 import { matchProduct } from '../../domain/services/intake.js';
+import { UNMATCHED_PAGE, unmatchedOverview } from '../../domain/services/unmatched.js';
 import { id, idQuery } from './schemas.js';
 
 const channelBody = z
@@ -105,5 +106,24 @@ export const catalogRoutes: FastifyPluginAsync<{ desk: Desk }> = async (app, { d
   );
   r.post('/matches', { schema: { body: matchBody, tags } }, async (request, reply) =>
     reply.status(201).send(await matchProduct(desk, request.actor, request.body)),
+  );
+
+  // R1: what waits for a match, grouped by the key one match releases.
+  r.get(
+    '/unmatched',
+    {
+      schema: {
+        querystring: z.object({
+          channel: idQuery.optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(UNMATCHED_PAGE),
+        }),
+        tags,
+      },
+    },
+    (request) =>
+      unmatchedOverview(desk, request.actor, {
+        channelId: request.query.channel,
+        limit: request.query.limit,
+      }),
   );
 };

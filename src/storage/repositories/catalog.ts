@@ -1,5 +1,5 @@
 // Sales channels, mall accounts, products and product matches.
-import { and, asc, eq, ilike, or, sql } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { CatalogPort, MatchItem } from '../../domain/ports.js';
 import { matchKey } from '../../domain/rules/mall-key.js';
 import { type Db, pgArray, queryRows } from '../db.js';
@@ -44,6 +44,16 @@ export function catalogRepository(db: Db): CatalogPort {
         .where(q ? or(ilike(products.name, like), ilike(products.code, like)) : undefined)
         .orderBy(asc(products.code))
         .limit(limit);
+    },
+    productsOf(keys) {
+      const codes = keys.codes ?? [];
+      const ids = keys.ids ?? [];
+      if (codes.length === 0 && ids.length === 0) return Promise.resolve([]);
+      return db
+        .select({ id: products.id, code: products.code, name: products.name, priceKrw: products.priceKrw })
+        .from(products)
+        .where(or(inArray(products.code, codes), inArray(products.id, ids)))
+        .orderBy(asc(products.code));
     },
     async createProduct(input) {
       const [row] = await db.insert(products).values(input).returning({ id: products.id });

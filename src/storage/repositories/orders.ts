@@ -498,5 +498,67 @@ export function ordersRepository(db: Db): OrdersPort {
         .orderBy(orders.channelId, orders.stage);
       return rows.map((r) => ({ ...r, stage: r.stage as Stage, count: Number(r.count) }));
     },
+
+    async unmatchedGroups(filter) {
+      // Served by the partial index orders_unmatched_key.
+      const rows = await queryRows<{
+        channel_id: number;
+        channel_name: string;
+        mall_product_code: string;
+        mall_option: string;
+        mall_product_name: string;
+        orders: number;
+        quantity: number;
+        oldest: string | Date;
+        sample: number;
+      }>(
+        db,
+        sql`
+        select o.channel_id, c.name as channel_name, o.mall_product_code, o.mall_option,
+               (array_agg(o.mall_product_name order by o.serial desc))[1] as mall_product_name,
+               count(*)::int as orders, sum(o.quantity)::int as quantity, min(o.created_at) as oldest,
+               min(o.serial) as sample
+        from orders o join sales_channels c on c.id = o.channel_id
+        where o.stage = 'unmatched' and o.deleted_at is null
+          ${filter.channelId === undefined ? sql`` : sql`and o.channel_id = ${filter.channelId}`}
+          ${filter.key ? sql`and o.mall_product_code = ${filter.key.mallProductCode} and o.mall_option = ${filter.key.mallOption}` : sql``}
+        group by o.channel_id, c.name, o.mall_product_code, o.mall_option
+        order by count(*) desc, min(o.created_at), o.channel_id, o.mall_product_code, o.mall_option
+        limit ${filter.limit}`,
+      );
+      return rows.map((r) => ({
+        channelId: Number(r.channel_id),
+        channelName: r.channel_name,
+        mallProductCode: r.mall_product_code,
+        mallOption: r.mall_option,
+        mallProductName: r.mall_product_name,
+        orders: Number(r.orders),
+        quantity: Number(r.quantity),
+        oldest: new Date(r.oldest),
+        sampleSerial: Number(r.sample),
+      }));
+    },
+
+    async unmatchedByChannel() {
+      const rows = await db
+        .select({
+          channelId: orders.channelId,
+          channelName: salesChannels.name,
+          count: sql<number>`count(*)::int`,
+          oldest: sql<string | Date>`min(${orders.createdAt})`,
+          groups: sql<number>`count(distinct (${orders.mallProductCode}, ${orders.mallOption}))::int`,
+        })
+        .from(orders)
+        .innerJoin(salesChannels, eq(salesChannels.id, orders.channelId))
+        .where(and(eq(orders.stage, 'unmatched'), isNull(orders.deletedAt)))
+        .groupBy(orders.channelId, salesChannels.name)
+        .orderBy(sql`count(*) desc`, orders.channelId);
+      return rows.map((r) => ({
+        ...r,
+        count: Number(r.count),
+        groups: Number(r.groups),
+        oldest: new Date(r.oldest),
+      }));
+    },
   };
 }
