@@ -1,4 +1,5 @@
 // Every setting comes from the environment (a .env file is read if present), validated once at start.
+import { validate as validCron } from 'node-cron';
 import { z } from 'zod';
 import { APPROVABLE_ACTIONS, ROLES } from './domain/types.js';
 
@@ -13,6 +14,18 @@ const list = z.string().transform((v) =>
 );
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+/** A cron expression (5 fields, or 6 with seconds), or `off`: null. */
+const cron = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const text = v.trim();
+      if (text === 'off' || text === '') return null;
+      if (!validCron(text))
+        ctx.addIssue({ code: 'custom', message: 'must be a cron expression like `0 9 * * 1-5`, or off' });
+      return text;
+    });
 
 export const configSchema = z.object({
   DATABASE_URL: optional(z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
@@ -54,6 +67,8 @@ export const configSchema = z.object({
   SLACK_APP_TOKEN: optional(z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…)')),
   SLACK_API_URL: optional(z.url()),
   SLACK_APPROVALS_CHANNEL: optional(z.string().min(1)),
+  SLACK_COLLECTION_CHANNEL: optional(z.string().min(1)),
+  SLACK_DIGEST_CHANNEL: optional(z.string().min(1)),
   /** Known bot ids spare Bolt the auth.test call (offline set-ups, tests). */
   SLACK_BOT_ID: optional(z.string().min(1)),
   SLACK_BOT_USER_ID: optional(z.string().min(1)),
@@ -73,6 +88,21 @@ export const configSchema = z.object({
         ctx.addIssue({ code: 'custom', message: 'must be seconds or a duration like 30m, 1h, 2h30m' });
       return ms ?? 0;
     }),
+  /** The unmatched digest (R1), weekdays 09:00 in TZ by default. */
+  DIGEST_CRON: cron('0 9 * * 1-5'),
+  /** Scheduled collection: off unless set. */
+  COLLECT_CRON: cron('off'),
+  /** Accounts the scheduled collection takes (ids); empty: every collectable account. */
+  COLLECT_ACCOUNTS: optional(list).transform((v, ctx) => {
+    const ids = (v ?? []).map(Number);
+    if (ids.some((n) => !Number.isInteger(n) || n < 1))
+      ctx.addIssue({ code: 'custom', message: 'must be account ids separated by commas, e.g. 1,2,5' });
+    return ids;
+  }),
+  /** Korean days the scheduled collection covers, ending today (2: yesterday and today). */
+  COLLECT_DAYS: z.coerce.number().int().min(1).max(30).default(2),
+  /** Expiry of approval requests and import previews. */
+  EXPIRY_CRON: cron('*/5 * * * *'),
   /** auto: the console opens when no chat platform is configured and stdin is a terminal. */
   CONSOLE: z.enum(['auto', 'on', 'off']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -2,8 +2,10 @@
 import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CONSOLE_IDENTITY, runConsole } from './bot/console/console.js';
+import type { Notifier } from './bot/core/context.js';
 import { createSlackAdapter, type SlackAdapter } from './bot/slack/app.js';
 import { SLACK_EVENTS_PATH } from './bot/slack/receiver.js';
 import { CollectionRunner } from './collect/runner.js';
@@ -12,10 +14,13 @@ import { defaultConnectors } from './connectors/registry.js';
 import type { Desk } from './domain/context.js';
 import { markInterruptedRuns } from './domain/services/collection.js';
 import { buildServer } from './http/server.js';
+import { collectJob, digestJob, expiryJob } from './schedules/jobs.js';
+import { type Schedules, startSchedules } from './schedules/scheduler.js';
 import { hasAnyChannel, seedDemo } from './seed/demo.js';
 import { type Database, openPglite, openPostgres } from './storage/db.js';
 import { deskStore } from './storage/desk-store.js';
 import { chatRefs } from './storage/repositories/chat.js';
+import { scheduleSlots } from './storage/repositories/schedule-slots.js';
 import { secretBox } from './storage/secret-box.js';
 
 /** A secret kept in DATA_DIR for the embedded default: made once, then read back. */
@@ -33,6 +38,10 @@ export interface Started {
   desk: Desk;
   url: string;
   apiToken: string | null;
+  collector: CollectionRunner;
+  schedules: Schedules;
+  /** The chat platforms' notifiers, for the console to reach their approvers. */
+  notifiers: Notifier[];
   stop(): Promise<void>;
 }
 
@@ -74,6 +83,7 @@ export async function start(config: Config): Promise<Started> {
     timeoutMs: 120_000,
     previewTtlMs: config.IMPORT_PREVIEW_TTL,
   };
+  const collector = new CollectionRunner(desk, defaultConnectors());
   const slack: SlackAdapter | null = slackEnabled(config)
     ? createSlackAdapter(desk, chatRefs(database.db), {
         botToken: config.SLACK_BOT_TOKEN!,
@@ -85,10 +95,35 @@ export async function start(config: Config): Promise<Started> {
         botId: config.SLACK_BOT_ID,
         botUserId: config.SLACK_BOT_USER_ID,
         uploadLimits,
+        collector,
+        collectionChannel: config.SLACK_COLLECTION_CHANNEL,
+        digestChannel: config.SLACK_DIGEST_CHANNEL,
       })
     : null;
 
-  const collector = new CollectionRunner(desk, defaultConnectors());
+  const posters = slack ? [slack.poster] : [];
+  const notifiers = slack ? [slack.notifier] : [];
+  const warn = (what: string, e: unknown) => console.warn(`${what}: ${(e as Error).message}`);
+  const schedules = startSchedules(
+    [
+      ...(config.DIGEST_CRON ? [digestJob(desk, posters, config.DIGEST_CRON, warn)] : []),
+      ...(config.EXPIRY_CRON ? [expiryJob(desk, notifiers, config.EXPIRY_CRON, warn)] : []),
+      ...(config.COLLECT_CRON
+        ? [
+            collectJob(desk, collector, {
+              cron: config.COLLECT_CRON,
+              accountIds: config.COLLECT_ACCOUNTS,
+              days: config.COLLECT_DAYS,
+            }),
+          ]
+        : []),
+    ],
+    {
+      timezone: config.TZ,
+      coordinator: scheduleSlots(database.db, `${hostname()}:${process.pid}`),
+      onError: (job, e) => warn(`scheduled job ${job} failed`, e),
+    },
+  );
   const app = await buildServer({
     desk,
     db: database.db,
@@ -119,13 +154,14 @@ export async function start(config: Config): Promise<Started> {
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
+      await schedules.stop();
       await slack?.stop();
       await app.close();
       await database.close();
     })();
     return stopping;
   };
-  return { config, database, desk, url, apiToken, stop };
+  return { config, database, desk, url, apiToken, collector, schedules, notifiers, stop };
 }
 
 function printBanner(b: {
@@ -193,6 +229,8 @@ async function main() {
       locale: config.DEFAULT_LOCALE,
       input: process.stdin,
       output: process.stdout,
+      collector: started.collector,
+      notifiers: started.notifiers,
     }).then(() => started.stop().then(() => process.exit(0)));
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

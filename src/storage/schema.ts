@@ -382,3 +382,11 @@ export const chatState = pgTable('chat_state', {
   data: jsonb('data').notNull(),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });
+
+// Scheduled job slots already claimed (`<job>:<slot ISO>`): with several instances on one Postgres each
+// slot runs once, whichever instance claims it first.
+export const scheduleSlots = pgTable('schedule_slots', {
+  key: text('key').primaryKey(),
+  claimedBy: text('claimed_by').notNull(),
+  claimedAt: createdAt(),
+});

@@ -16,7 +16,17 @@ describe('configuration', () => {
       APPROVAL_REQUIRED: ['delete', 'export', 'batch_next'],
       DEFAULT_LOCALE: 'ko',
       TZ: 'Asia/Seoul',
+      DIGEST_CRON: '0 9 * * 1-5',
+      COLLECT_CRON: null,
+      COLLECT_ACCOUNTS: [],
+      COLLECT_DAYS: 2,
+      EXPIRY_CRON: '*/5 * * * *',
     });
+  });
+
+  it('reads the schedules: cron expressions, off, and the accounts to collect', () => {
+    const config = loadConfig({ DIGEST_CRON: 'off', COLLECT_CRON: '0 * * * *', COLLECT_ACCOUNTS: '3, 5' });
+    expect(config).toMatchObject({ DIGEST_CRON: null, COLLECT_CRON: '0 * * * *', COLLECT_ACCOUNTS: [3, 5] });
   });
 
   it('reads lists and flags', () => {
@@ -37,6 +47,11 @@ describe('configuration', () => {
     [{ APPROVAL_REQUIRED: 'delete,launch' }, /APPROVAL_REQUIRED unknown action "launch"/],
     [{ API_TOKEN: 'short' }, /API_TOKEN must be at least 16 characters/],
     [{ ORDERMATE_SECRET_KEY: 'nothex' }, /ORDERMATE_SECRET_KEY must be 64 hex characters/],
+    [
+      { DIGEST_CRON: 'weekdays at nine' },
+      /DIGEST_CRON must be a cron expression like `0 9 \* \* 1-5`, or off/,
+    ],
+    [{ COLLECT_ACCOUNTS: 'naver' }, /COLLECT_ACCOUNTS must be account ids/],
   ])('refuses %o with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

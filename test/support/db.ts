@@ -11,7 +11,8 @@ import postgres from 'postgres';
 import { beforeAll } from 'vitest';
 import { type Database, openPglite, openPostgres, queryRows } from '../../src/storage/db.js';
 
-export type TestDatabase = Database & { reset(): Promise<void> };
+/** `url`: the worker's Postgres database, for a second connection pool (absent on PGlite). */
+export type TestDatabase = Database & { reset(): Promise<void>; url?: string };
 
 export const isPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
@@ -43,10 +44,12 @@ export function testDatabase(): Promise<TestDatabase> {
 }
 
 async function open(): Promise<TestDatabase> {
-  const url = process.env.TEST_DATABASE_URL;
-  const database = url ? await openPostgres(await createWorkerDatabase(url), { max: 4 }) : await openPglite();
+  const base = process.env.TEST_DATABASE_URL;
+  const url = base ? await createWorkerDatabase(base) : undefined;
+  const database = url ? await openPostgres(url, { max: 4 }) : await openPglite();
   let truncate: string | undefined;
   return Object.assign(database, {
+    url,
     async reset(): Promise<void> {
       truncate ??= await truncateStatement(database);
       if (truncate) await database.db.execute(sql.raw(truncate));
