@@ -26,7 +26,6 @@ import {
   visibleText,
 } from '../support/slack.js';
 
-type Json = Record<string, unknown>;
 const DIGEST = 'CDIGEST';
 const noWarnings = (what: string, e: unknown) => {
   throw new Error(`${what}: ${(e as Error).message}`);
