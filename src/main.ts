@@ -12,7 +12,7 @@ import { CollectionRunner } from './collect/runner.js';
 import { type Config, ConfigError, loadConfig, slackEnabled } from './config.js';
 import { defaultConnectors } from './connectors/registry.js';
 import type { Desk } from './domain/context.js';
-import { markInterruptedRuns } from './domain/services/collection.js';
+import { markInterruptedRuns, RUN_STALE_AFTER_MS } from './domain/services/collection.js';
 import { buildServer } from './http/server.js';
 import { collectJob, digestJob, expiryJob } from './schedules/jobs.js';
 import { type Schedules, startSchedules } from './schedules/scheduler.js';
@@ -73,7 +73,8 @@ export async function start(config: Config): Promise<Started> {
     secrets: secretKey ? secretBox(secretKey) : null,
   };
 
-  await markInterruptedRuns(desk);
+  // Another instance may be collecting on a shared Postgres: only runs nobody touches are dead.
+  await markInterruptedRuns(desk, embedded ? 0 : RUN_STALE_AFTER_MS);
   let seeded: number | null = null;
   if (embedded && config.SEED_DEMO && !(await hasAnyChannel(desk))) seeded = (await seedDemo(desk)).orders;
 

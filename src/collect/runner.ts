@@ -10,9 +10,11 @@ import {
   accountsToCollect,
   finishCollection,
   finishCollectionAccount,
+  RUN_HEARTBEAT_MS,
   renewAccountCredentials,
   startCollection,
   storeCollectedPage,
+  touchCollection,
 } from '../domain/services/collection.js';
 import type { Actor } from '../domain/types.js';
 
@@ -71,6 +73,24 @@ export class CollectionRunner {
     const tell = async (event: keyof CollectionListener, run: CollectionRunRecord) => {
       for (const l of listeners) await Promise.resolve(l[event]?.(run)).catch(() => {});
     };
+    // Other instances on the same database see the run is alive (see markInterruptedRuns).
+    const heartbeat = setInterval(() => {
+      touchCollection(this.desk, runId).catch(() => {});
+    }, RUN_HEARTBEAT_MS);
+    heartbeat.unref();
+    try {
+      await this.collectAll(actor, runId, period, tell);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async collectAll(
+    actor: Actor,
+    runId: number,
+    period: CollectionRequest,
+    tell: (event: keyof CollectionListener, run: CollectionRunRecord) => Promise<void>,
+  ): Promise<void> {
     let accounts: AccountReach[] = [];
     try {
       accounts = await accountsToCollect(this.desk, runId);

@@ -457,8 +457,10 @@ export interface CollectionsPort {
   finishRun(runId: number, status: 'done' | 'failed' | 'interrupted'): Promise<void>;
   get(runId: number): Promise<CollectionRunRecord | null>;
   list(limit: number): Promise<CollectionRunRecord[]>;
-  /** Runs still marked running (after a restart: interrupted). */
-  running(): Promise<number[]>;
+  /** Runs still marked running whose last heartbeat is before `staleBefore` (all of them without it). */
+  running(staleBefore?: Date): Promise<number[]>;
+  /** The running instance's heartbeat on its run. */
+  touch(runId: number): Promise<void>;
 }
 
 export interface ImportPreviewRecord {

@@ -7,6 +7,7 @@ import { isCollectable } from '../domain/rules/collection.js';
 import { kstDay } from '../domain/rules/gifts.js';
 import { expireApprovals } from '../domain/services/approvals.js';
 import { listAccounts } from '../domain/services/catalog.js';
+import { markInterruptedRuns, RUN_STALE_AFTER_MS } from '../domain/services/collection.js';
 import { expireImports } from '../domain/services/imports.js';
 import { unmatchedDigest } from '../domain/services/unmatched.js';
 import type { Actor } from '../domain/types.js';
@@ -31,7 +32,10 @@ export function digestJob(desk: Desk, posters: ChannelPoster[], cronText: string
   };
 }
 
-/** Pending approvals past their time expire (their messages say so); stale import previews go. */
+/**
+ * Pending approvals past their time expire (their messages say so); stale import previews go; runs a
+ * dead instance left running become interrupted.
+ */
 export function expiryJob(desk: Desk, notifiers: Notifier[], cronText: string, warn: Warn): ScheduledJob {
   return {
     name: 'expiry',
@@ -42,6 +46,7 @@ export function expiryJob(desk: Desk, notifiers: Notifier[], cronText: string, w
           await notifier.approvalDecided(approval).catch((e) => warn('approval update failed', e));
       }
       await expireImports(desk);
+      await markInterruptedRuns(desk, RUN_STALE_AFTER_MS);
     },
   };
 }

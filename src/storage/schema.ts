@@ -221,6 +221,8 @@ export const collectionRuns = pgTable('collection_runs', {
   status: text('status', { enum: ['running', 'done', 'failed', 'interrupted'] }).notNull(),
   startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
   finishedAt: timestamp('finished_at', { withTimezone: true }),
+  /** The running instance touches its runs; a run nobody touched for a while was left by a dead process. */
+  heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const collectionRunAccounts = pgTable(

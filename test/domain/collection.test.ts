@@ -1,4 +1,5 @@
 // R2 (which accounts, how long a period) and R16 (a run, its tally per account, its history).
+import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Desk } from '../../src/domain/context.js';
 import {
@@ -6,8 +7,10 @@ import {
   finishCollection,
   finishCollectionAccount,
   markInterruptedRuns,
+  RUN_STALE_AFTER_MS,
   startCollection,
   storeCollectedPage,
+  touchCollection,
 } from '../../src/domain/services/collection.js';
 import { orders } from '../../src/storage/schema.js';
 import { actor, freshDesk, line, seedCatalog } from '../support/desk.js';
@@ -264,5 +267,26 @@ describe('R16: a collection run', () => {
 
     expect((await runOf(desk, runId)).status).toBe('interrupted');
     expect(await markInterruptedRuns(desk)).toEqual([]);
+  });
+
+  it('R16: with instances sharing the database, only runs nobody touched lately are interrupted', async () => {
+    const { database, desk } = await freshDesk();
+    const { runId: alive, first } = await collect(desk);
+    const dead = await startCollection(desk, op, {
+      accountIds: [first],
+      from: '2026-11-25',
+      to: '2026-11-25',
+    });
+    await database.db.execute(
+      sql`update collection_runs set heartbeat_at = now() - interval '10 minutes' where id = ${dead}`,
+    );
+    await database.db.execute(
+      sql`update collection_runs set heartbeat_at = now() - interval '10 minutes' where id = ${alive}`,
+    );
+    await touchCollection(desk, alive);
+
+    expect(await markInterruptedRuns(desk, RUN_STALE_AFTER_MS)).toEqual([dead]);
+    expect((await runOf(desk, alive)).status).toBe('running');
+    expect((await runOf(desk, dead)).status).toBe('interrupted');
   });
 });

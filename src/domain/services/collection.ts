@@ -82,6 +82,11 @@ export async function renewAccountCredentials(
   await desk.store.transaction((tx) => tx.catalog.saveAccountCredentials(accountId, sealed));
 }
 
+/** Every half minute while a run goes on: this instance still works on it. */
+export async function touchCollection(desk: Desk, runId: number): Promise<void> {
+  await desk.store.transaction((tx) => tx.collections.touch(runId));
+}
+
 /** One run, for its progress and result. */
 export async function collectionRun(desk: Desk, actor: Actor, runId: number): Promise<CollectionRunRecord> {
   requireRole(actor, 'viewer');
@@ -111,7 +116,8 @@ export async function storeCollectedPage(
     const stored = await storeOrders(
       tx,
       actor,
-      page.orders.map((o) => ({ ...o, accountId })),
+      // Object.assign rather than a spread with a trailing property: the same copy, cheaper per line.
+      page.orders.map((o) => Object.assign({}, o, { accountId })),
       { source: 'api', collectionRunId: runId, isDemo: page.isDemo ?? false },
       desk.now(),
     );
@@ -162,10 +168,19 @@ export async function finishCollection(desk: Desk, runId: number): Promise<Colle
   });
 }
 
-/** At start: runs a killed process left as `running` are `interrupted`. */
-export async function markInterruptedRuns(desk: Desk): Promise<number[]> {
+/** How often a running instance touches its runs, and after how long without a touch a run is dead. */
+export const RUN_HEARTBEAT_MS = 30_000;
+export const RUN_STALE_AFTER_MS = 4 * RUN_HEARTBEAT_MS;
+
+/**
+ * Runs a killed process left as `running` become `interrupted`: at start and on the expiry schedule,
+ * those no instance touched for `staleAfterMs`; with 0, every running run (one process owns the
+ * embedded database, so at its start nothing else can be running).
+ */
+export async function markInterruptedRuns(desk: Desk, staleAfterMs = 0): Promise<number[]> {
+  const staleBefore = staleAfterMs > 0 ? new Date(desk.now().getTime() - staleAfterMs) : undefined;
   return desk.store.transaction(async (tx) => {
-    const ids = await tx.collections.running();
+    const ids = await tx.collections.running(staleBefore);
     for (const id of ids) await tx.collections.finishRun(id, 'interrupted');
     return ids;
   });

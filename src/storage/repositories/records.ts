@@ -314,12 +314,23 @@ export function collectionsRepository(db: Db): CollectionsPort {
         await db.select().from(collectionRuns).orderBy(desc(collectionRuns.id)).limit(limit),
       );
     },
-    async running() {
+    async running(staleBefore) {
       const rows = await db
         .select({ id: collectionRuns.id })
         .from(collectionRuns)
-        .where(eq(collectionRuns.status, 'running'));
+        .where(
+          and(
+            eq(collectionRuns.status, 'running'),
+            staleBefore ? lt(collectionRuns.heartbeatAt, staleBefore) : undefined,
+          ),
+        );
       return rows.map((r) => r.id);
+    },
+    async touch(runId) {
+      await db
+        .update(collectionRuns)
+        .set({ heartbeatAt: sql`now()` })
+        .where(and(eq(collectionRuns.id, runId), eq(collectionRuns.status, 'running')));
     },
   };
 }
