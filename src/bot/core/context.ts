@@ -54,6 +54,8 @@ export interface ChatRefs {
   }): Promise<void>;
   messages(kind: string, ref: string, platform: string): Promise<{ channel: string; ts: string }[]>;
   stash(data: unknown, ttlMs: number): Promise<string>;
+  /** Keeps data under a key of the caller's (replacing what was there), like stash. */
+  keep(id: string, data: unknown, ttlMs: number): Promise<void>;
   /** The stashed data, or null when unknown or expired. */
   unstash(id: string): Promise<unknown | null>;
 }

@@ -1,22 +1,20 @@
 // Bolt wiring: every listener parses the payload, calls the bot core, and delivers what it answers.
 // Nothing here decides anything about orders.
 
-import { Writable } from 'node:stream';
 import { App, type Logger, LogLevel } from '@slack/bolt';
 import type { CollectionRunner } from '../../collect/runner.js';
 import type { Desk } from '../../domain/context.js';
 import type { ApprovalRecord, OrderFilter } from '../../domain/ports.js';
 import { identityProfile, rememberProfile, resolveActorWithProfile } from '../../domain/services/actors.js';
 import { approverIdentities } from '../../domain/services/approvals.js';
-import { exportOrders } from '../../domain/services/queries.js';
 import type { Actor } from '../../domain/types.js';
-import { writeOrders } from '../../excel/export.js';
 import { FileRejected } from '../../excel/types.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../../excel/upload.js';
 import { type Locale, pickLocale } from '../../i18n/catalog.js';
 import { type MessageKey, t } from '../../i18n/messages.js';
 import { runCommand } from '../core/commands.js';
 import type { BotContext, ChannelPoster, ChatRefs, Notifier } from '../core/context.js';
+import { exportFile } from '../core/export-file.js';
 import { fileRefusalReply, previewFileReply, uploadFormReply } from '../core/imports.js';
 import { type Checked, checkForm, handleAction, productOptions, submitForm } from '../core/interactions.js';
 import {
@@ -233,28 +231,15 @@ export function createSlackAdapter(
     user: string,
     request: ExportRequest,
   ): Promise<number> {
-    const chunks: Buffer[] = [];
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        chunks.push(chunk as Buffer);
-        done();
-      },
-    });
-    const batches = exportOrders(desk, actor, {
-      filter: request.filter as OrderFilter,
-      reason: request.reason,
-      format: request.format,
-      approvalId: request.approvalId,
-    });
-    const { rows } = await writeOrders(request.format, batches, sink, locale);
+    const file = await exportFile(desk, actor, locale, request);
     const im = await client.conversations.open({ users: user });
     await client.filesUploadV2({
       channel_id: im.channel?.id ?? user,
-      file: Buffer.concat(chunks),
-      filename: `orders-${new Date().toISOString().slice(0, 10)}.${request.format}`,
-      initial_comment: t(locale, 'export.comment', { n: rows, reason: request.reason }),
+      file: file.bytes,
+      filename: file.name,
+      initial_comment: t(locale, 'export.comment', { n: file.rows, reason: request.reason }),
     });
-    return rows;
+    return file.rows;
   }
 
   const { collector, poster } = slackPosts(

@@ -11,6 +11,7 @@ import { type AccountLabel, collectionRunView } from '../core/collect.js';
 import type { ChannelPoster, CollectionStarter } from '../core/context.js';
 import type { View } from '../core/model.js';
 import { digestView } from '../core/unmatched.js';
+import { LatestOnly } from '../core/latest-only.js';
 import { renderMessage } from './render.js';
 
 type WebClient = App['client'];
@@ -21,57 +22,6 @@ export interface SlackPostOptions {
   defaultLocale: Locale;
   /** Least time between two edits of a progress message (chat.update is rate-limited, ~50 a minute). */
   progressGapMs?: number;
-}
-
-/**
- * Applies the newest value only, one at a time and at most once per `gapMs`; `flush` applies a final
- * value at once and resolves when it is shown.
- */
-export class LatestOnly<T> {
-  private next: T | null = null;
-  private loop: Promise<void> | null = null;
-  private last = 0;
-  private wake: (() => void) | null = null;
-
-  constructor(
-    private readonly apply: (value: T) => Promise<void>,
-    private readonly gapMs: number,
-  ) {}
-
-  push(value: T): void {
-    this.next = value;
-    this.loop ??= this.drain();
-  }
-
-  async flush(value: T): Promise<void> {
-    this.next = value;
-    this.last = 0;
-    this.wake?.();
-    this.loop ??= this.drain();
-    await this.loop;
-  }
-
-  private async drain(): Promise<void> {
-    while (this.next !== null) {
-      const wait = this.last + this.gapMs - Date.now();
-      if (wait > 0) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, wait);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wake = null;
-      }
-      const value = this.next;
-      if (value === null) break;
-      this.next = null;
-      this.last = Date.now();
-      await this.apply(value);
-    }
-    this.loop = null;
-  }
 }
 
 export function slackPosts(

@@ -24,6 +24,13 @@ export function chatRefs(db: Db): ChatRefs {
       await db.insert(chatState).values({ id, data, expiresAt: new Date(Date.now() + ttlMs) });
       return id;
     },
+    async keep(id, data, ttlMs) {
+      const expiresAt = new Date(Date.now() + ttlMs);
+      await db
+        .insert(chatState)
+        .values({ id, data, expiresAt })
+        .onConflictDoUpdate({ target: chatState.id, set: { data, expiresAt } });
+    },
     async unstash(id) {
       const [row] = await db
         .select({ data: chatState.data })
