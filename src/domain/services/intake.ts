@@ -2,7 +2,7 @@
 // end in `storeOrders`: normalise, match, dedupe, insert in one statement, then generate gifts (R18).
 import type { Desk } from '../context.js';
 import { DomainError } from '../errors.js';
-import type { DeskTx, MatchItem, NewOrder, StagedRow } from '../ports.js';
+import type { DeskTx, GiftEventRecord, MatchItem, NewOrder, StagedRow } from '../ports.js';
 import { normalizePhone, normalizeZip } from '../rules/contact.js';
 import { type GiftParent, giftOrdersFor } from '../rules/gifts.js';
 import { mallKey, matchKey } from '../rules/mall-key.js';
@@ -112,15 +112,51 @@ export async function storeOrders(
   const byKey = new Map(rows.map((r) => [mallKey(r), r]));
   const created: number[] = [];
   const unmatched: number[] = [];
-  const parents: GiftParent[] = [];
+  // Lines that entered intake; gift parents are built from them only when an event may apply.
+  const entered: NewOrder[] = [];
+  const enteredSerials: number[] = [];
   for (const { serial, key } of inserted) {
     const row = byKey.get(key)!;
     created.push(serial);
     if (row.stage === 'unmatched') unmatched.push(serial);
-    else parents.push({ ...row, serial, productId: row.productId, isDemo: row.isDemo ?? false });
+    else {
+      entered.push(row);
+      enteredSerials.push(serial);
+    }
   }
-  const gifts = await generateGifts(tx, actor, parents);
+  if (entered.length === 0) return { created, unmatched, duplicates, gifts: [] };
+  const events = await tx.gifts.activeFor([...new Set(entered.map((r) => r.channelId))]);
+  const gifts = await insertGifts(
+    tx,
+    actor,
+    events.length === 0 ? [] : entered.map((row, i) => giftParentOf(row, enteredSerials[i]!)),
+    events,
+  );
   return { created, unmatched, duplicates, gifts };
+}
+
+function giftParentOf(row: NewOrder, serial: number): GiftParent {
+  return {
+    serial,
+    channelId: row.channelId,
+    mallOrderNo: row.mallOrderNo,
+    mallLineNo: row.mallLineNo,
+    productId: row.productId,
+    quantity: row.quantity,
+    amountKrw: row.amountKrw,
+    orderedAt: row.orderedAt,
+    ordererName: row.ordererName,
+    ordererPhone: row.ordererPhone,
+    recipientName: row.recipientName,
+    recipientPhone: row.recipientPhone,
+    address: row.address,
+    zip: row.zip,
+    deliveryMessage: row.deliveryMessage,
+    kind: row.kind,
+    packingKey: row.packingKey,
+    source: row.source,
+    isDemo: row.isDemo ?? false,
+  };
 }
 
 /** A line as it is stored: text trimmed, phones and zip normalised, the packing key (R8) set. */
@@ -152,19 +188,20 @@ export function normalizeLine(o: IncomingOrder): Omit<StagedRow, 'rowNo'> {
 }
 
 function toNewOrder(o: IncomingOrder, options: StoreOptions, now: Date): NewOrder {
-  return {
-    ...normalizeLine(o),
+  // Object.assign, not an object spread followed by more properties: the same object, many times
+  // cheaper per line in V8 (a spread literal with trailing properties takes a slow runtime path).
+  return Object.assign(normalizeLine(o), {
     channelId: o.channelId,
     accountId: o.accountId ?? null,
     productId: o.productId ?? null,
-    stage: 'intake',
+    stage: 'intake' as const,
     source: options.source,
     badges: [sourceBadge(options.source)],
     orderedAt: o.orderedAt ?? now,
     collectionRunId: options.collectionRunId ?? null,
     importId: options.importId ?? null,
     isDemo: options.isDemo ?? false,
-  };
+  });
 }
 
 export const sourceBadge = (source: StoreOptions['source']): string => SOURCE_BADGE[source];
@@ -184,6 +221,16 @@ export async function generateGiftsFor(
 async function generateGifts(tx: DeskTx, actor: Actor, parents: GiftParent[]): Promise<number[]> {
   if (parents.length === 0) return [];
   const events = await tx.gifts.activeFor([...new Set(parents.map((p) => p.channelId))]);
+  return insertGifts(tx, actor, parents, events);
+}
+
+/** R18: the gift orders these events give these parents, inserted and recorded. */
+async function insertGifts(
+  tx: DeskTx,
+  actor: Actor,
+  parents: GiftParent[],
+  events: GiftEventRecord[],
+): Promise<number[]> {
   if (events.length === 0) return [];
   const gifts = giftOrdersFor(parents, events);
   if (gifts.length === 0) return [];
