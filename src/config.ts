@@ -72,6 +72,16 @@ export const configSchema = z.object({
   /** Known bot ids spare Bolt the auth.test call (offline set-ups, tests). */
   SLACK_BOT_ID: optional(z.string().min(1)),
   SLACK_BOT_USER_ID: optional(z.string().min(1)),
+  DISCORD_APPLICATION_ID: optional(z.string().regex(/^\d{5,25}$/, 'must be the numeric application id')),
+  DISCORD_PUBLIC_KEY: optional(z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex characters')),
+  DISCORD_BOT_TOKEN: optional(z.string().min(20)),
+  DISCORD_API_URL: optional(z.url()),
+  DISCORD_GUILD_ID: optional(z.string().regex(/^\d{5,25}$/, 'must be a numeric guild id')),
+  /** http: Discord posts interactions to POST /discord/interactions; gateway: discord.js connects out. */
+  DISCORD_MODE: z.enum(['http', 'gateway']).default('http'),
+  DISCORD_APPROVALS_CHANNEL: optional(z.string().regex(/^\d{5,25}$/, 'must be a numeric channel id')),
+  DISCORD_COLLECTION_CHANNEL: optional(z.string().regex(/^\d{5,25}$/, 'must be a numeric channel id')),
+  DISCORD_DIGEST_CHANNEL: optional(z.string().regex(/^\d{5,25}$/, 'must be a numeric channel id')),
   UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -123,6 +133,12 @@ export function durationMs(text: string): number | null {
 export const slackEnabled = (c: Config) =>
   Boolean(c.SLACK_BOT_TOKEN && (c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN));
 
+/** Discord is on with an application id and, over HTTP, its public key; through the gateway, a bot token. */
+export const discordEnabled = (c: Config) =>
+  Boolean(
+    c.DISCORD_APPLICATION_ID && (c.DISCORD_MODE === 'gateway' ? c.DISCORD_BOT_TOKEN : c.DISCORD_PUBLIC_KEY),
+  );
+
 export class ConfigError extends Error {}
 
 /** Parses the environment; a bad value becomes one line naming the variable and what is wrong. */
@@ -130,6 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (parsed.success) {
     const c = parsed.data;
+    if (c.DISCORD_MODE === 'gateway' && c.DISCORD_APPLICATION_ID && !c.DISCORD_BOT_TOKEN) {
+      throw new ConfigError('Configuration error: DISCORD_BOT_TOKEN is needed with DISCORD_MODE=gateway');
+    }
     if (c.SLACK_BOT_TOKEN && !c.SLACK_SIGNING_SECRET && !c.SLACK_APP_TOKEN) {
       throw new ConfigError(
         'Configuration error: SLACK_SIGNING_SECRET is needed with SLACK_BOT_TOKEN (or SLACK_APP_TOKEN for Socket Mode)',

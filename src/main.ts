@@ -6,10 +6,12 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CONSOLE_IDENTITY, runConsole } from './bot/console/console.js';
 import type { Notifier } from './bot/core/context.js';
+import { createDiscordAdapter, DISCORD_INTERACTIONS_PATH, type DiscordAdapter } from './bot/discord/adapter.js';
+import { startGateway } from './bot/discord/gateway.js';
 import { createSlackAdapter, type SlackAdapter } from './bot/slack/app.js';
 import { SLACK_EVENTS_PATH } from './bot/slack/receiver.js';
 import { CollectionRunner } from './collect/runner.js';
-import { type Config, ConfigError, loadConfig, slackEnabled } from './config.js';
+import { type Config, ConfigError, discordEnabled, loadConfig, slackEnabled } from './config.js';
 import { defaultConnectors } from './connectors/registry.js';
 import type { Desk } from './domain/context.js';
 import { markInterruptedRuns, RUN_STALE_AFTER_MS } from './domain/services/collection.js';
@@ -99,12 +101,33 @@ export async function start(config: Config): Promise<Started> {
         collector,
         collectionChannel: config.SLACK_COLLECTION_CHANNEL,
         digestChannel: config.SLACK_DIGEST_CHANNEL,
+        peers: () => (discord ? [discord.notifier] : []),
       })
     : null;
-
-  const posters = slack ? [slack.poster] : [];
-  const notifiers = slack ? [slack.notifier] : [];
   const warn = (what: string, e: unknown) => console.warn(`${what}: ${(e as Error).message}`);
+  const discord: DiscordAdapter | null = discordEnabled(config)
+    ? createDiscordAdapter(
+        desk,
+        chatRefs(database.db),
+        {
+          publicKey: config.DISCORD_PUBLIC_KEY,
+          applicationId: config.DISCORD_APPLICATION_ID!,
+          botToken: config.DISCORD_BOT_TOKEN,
+          apiUrl: config.DISCORD_API_URL,
+          approvalsChannel: config.DISCORD_APPROVALS_CHANNEL,
+          collectionChannel: config.DISCORD_COLLECTION_CHANNEL,
+          digestChannel: config.DISCORD_DIGEST_CHANNEL,
+          defaultLocale: config.DEFAULT_LOCALE,
+          collector,
+          uploadLimits,
+          peers: () => (slack ? [slack.notifier] : []),
+        },
+        { warn: (m) => console.warn(m), error: (m) => console.error(m) },
+      )
+    : null;
+
+  const posters = [slack?.poster, discord?.poster].filter((p) => p !== undefined);
+  const notifiers = [slack?.notifier, discord?.notifier].filter((n) => n !== undefined);
   const schedules = startSchedules(
     [
       ...(config.DIGEST_CRON ? [digestJob(desk, posters, config.DIGEST_CRON, warn)] : []),
@@ -132,11 +155,21 @@ export async function start(config: Config): Promise<Started> {
     apiToken,
     defaultLocale: config.DEFAULT_LOCALE,
     logLevel: config.LOG_LEVEL,
-    chatPlugins: slack?.receiver ? [slack.receiver.plugin] : [],
+    chatPlugins: [
+      ...(slack?.receiver ? [slack.receiver.plugin] : []),
+      ...(discord && config.DISCORD_MODE === 'http' ? [discord.plugin] : []),
+    ],
     uploadLimits,
   });
   await app.listen({ host: config.HOST, port: config.PORT });
   await slack?.start();
+  const gateway =
+    discord && config.DISCORD_MODE === 'gateway'
+      ? await startGateway(discord, config.DISCORD_BOT_TOKEN!, {
+          warn: (m) => console.warn(m),
+          error: (m) => console.error(m),
+        })
+      : null;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
@@ -150,6 +183,7 @@ export async function start(config: Config): Promise<Started> {
     tokenGenerated: !config.API_TOKEN && embedded,
     seeded,
     slack,
+    discord: discord ? config.DISCORD_MODE : null,
   });
 
   let stopping: Promise<void> | null = null;
@@ -157,6 +191,8 @@ export async function start(config: Config): Promise<Started> {
     stopping ??= (async () => {
       await schedules.stop();
       await slack?.stop();
+      await gateway?.stop();
+      await discord?.idle();
       await app.close();
       await database.close();
     })();
@@ -174,6 +210,7 @@ function printBanner(b: {
   tokenGenerated: boolean;
   seeded: number | null;
   slack: SlackAdapter | null;
+  discord: 'http' | 'gateway' | null;
 }) {
   const on = (flag: boolean) => (flag ? 'on ' : 'off');
   const lines = [
@@ -194,7 +231,13 @@ function printBanner(b: {
           : 'on  Socket Mode (SLACK_APP_TOKEN)'
         : 'off — set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)'
     }`,
-    '  discord   off — set DISCORD_PUBLIC_KEY and DISCORD_BOT_TOKEN (coming with the Discord adapter)',
+    `  discord   ${
+      b.discord === 'http'
+        ? `on  ${b.url}${DISCORD_INTERACTIONS_PATH} (Interactions Endpoint URL)`
+        : b.discord === 'gateway'
+          ? 'on  gateway (DISCORD_MODE=gateway)'
+          : 'off — set DISCORD_APPLICATION_ID and DISCORD_PUBLIC_KEY (and DISCORD_BOT_TOKEN for channel posts)'
+    }`,
     `  approvals ${b.config.APPROVAL_REQUIRED.join(', ') || 'none'} need an approver`,
   ];
   if (b.seeded !== null)
@@ -223,7 +266,8 @@ async function main() {
   }
   const started = await start(config);
   const wantConsole =
-    config.CONSOLE === 'on' || (config.CONSOLE === 'auto' && !slackEnabled(config) && process.stdin.isTTY);
+    config.CONSOLE === 'on' ||
+    (config.CONSOLE === 'auto' && !slackEnabled(config) && !discordEnabled(config) && process.stdin.isTTY);
   if (wantConsole) {
     void runConsole({
       desk: started.desk,

@@ -606,6 +606,35 @@ const messages = {
   'field.giftQuantity': { ko: '사은품 수량', en: 'Gift quantity' },
   'error.minimum': { ko: '수량이나 금액 조건을 하나 이상 입력하세요', en: 'give a quantity or an amount' },
   'error.unknownCodes': { ko: '없는 상품코드: {codes}', en: 'unknown product codes: {codes}' },
+
+  // Discord
+  'discord.openForm': { ko: '양식 열기', en: 'Open the form' },
+  'discord.formReady': {
+    ko: '준비되었습니다. 버튼을 눌러 양식을 여세요.',
+    en: 'Ready: press the button to open the form.',
+  },
+  'discord.stepSaved': {
+    ko: '{title}: {step}/{steps} 단계를 저장했습니다. 계속하려면 누르세요.',
+    en: '{title}: step {step} of {steps} saved. Press Continue.',
+  },
+  'discord.continue': { ko: '계속 ({step}/{steps})', en: 'Continue ({step}/{steps})' },
+  'discord.fix': { ko: '다시 입력', en: 'Edit again' },
+  'discord.formErrors': { ko: '입력값을 확인하세요:', en: 'Please check:' },
+  'discord.hint.product': { ko: '상품 코드 또는 상품명', en: 'product code or name' },
+  'discord.hint.date': { ko: 'YYYY-MM-DD (예: {example})', en: 'YYYY-MM-DD (e.g. {example})' },
+  'discord.hint.choice': { ko: '다음 중 하나: {choices}', en: 'one of: {choices}' },
+  'discord.hint.choices': { ko: '쉼표로 구분: {choices}', en: 'comma-separated: {choices}' },
+  'discord.productUnknown': { ko: '맞는 상품이 없습니다: {query}', en: 'no product matches {query}' },
+  'discord.productAmbiguous': {
+    ko: '여러 상품이 맞습니다 ({names}); 상품 코드로 입력하세요',
+    en: 'several products match ({names}); give the product code',
+  },
+  'discord.unknownChoice': { ko: '알 수 없는 값: {value}', en: 'unknown value: {value}' },
+  'discord.done': { ko: '처리했습니다.', en: 'Done.' },
+  'discord.fileTooLarge': {
+    ko: '첨부 파일을 받을 수 없습니다.',
+    en: 'The attachment could not be fetched.',
+  },
 } as const satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof messages;

@@ -13,6 +13,19 @@ export interface Notifier {
   approvalDecided(approval: ApprovalRecord): Promise<void>;
 }
 
+/** A platform's own notifier, then the other platforms' (each failing alone). */
+export function withPeers(own: Notifier, peers?: () => Notifier[]): Notifier {
+  if (!peers) return own;
+  const all = async (call: (n: Notifier) => Promise<void>) => {
+    await call(own);
+    for (const peer of peers()) await call(peer).catch(() => {});
+  };
+  return {
+    approvalRequested: (approval) => all((n) => n.approvalRequested(approval)),
+    approvalDecided: (approval) => all((n) => n.approvalDecided(approval)),
+  };
+}
+
 /** Starts a collection run; the platform shows its progress where it was asked for (R2, R16). */
 export interface CollectionStarter {
   start(ctx: BotContext, request: { accountIds: number[]; from: string; to: string }): Promise<number>;

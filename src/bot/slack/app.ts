@@ -13,7 +13,7 @@ import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../../excel/upload.js'
 import { type Locale, pickLocale } from '../../i18n/catalog.js';
 import { type MessageKey, t } from '../../i18n/messages.js';
 import { runCommand } from '../core/commands.js';
-import type { BotContext, ChannelPoster, ChatRefs, Notifier } from '../core/context.js';
+import { type BotContext, type ChannelPoster, type ChatRefs, type Notifier, withPeers } from '../core/context.js';
 import { exportFile } from '../core/export-file.js';
 import { fileRefusalReply, previewFileReply, uploadFormReply } from '../core/imports.js';
 import { type Checked, checkForm, handleAction, productOptions, submitForm } from '../core/interactions.js';
@@ -49,6 +49,8 @@ export interface SlackOptions {
   digestChannel?: string;
   /** Least time between two edits of a collection's progress message. */
   progressGapMs?: number;
+  /** Other platforms' notifiers: an approval asked or decided here reaches their approvers too. */
+  peers?: () => Notifier[];
 }
 
 export interface SlackAdapter {
@@ -137,7 +139,17 @@ export function createSlackAdapter(
       const m = /^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/.exec(mention);
       return m ? slackIdentity(team, m[1]!) : null;
     };
-    return { desk, actor, locale, notifier, reply, origin, collector, mention: slackMention, identityOf };
+    return {
+      desk,
+      actor,
+      locale,
+      notifier: withPeers(notifier, options.peers),
+      reply,
+      origin,
+      collector,
+      mention: slackMention,
+      identityOf,
+    };
   }
 
   async function postReply(url: string | undefined, payload: Record<string, unknown>): Promise<boolean> {
