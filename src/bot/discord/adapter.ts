@@ -87,6 +87,7 @@ export interface DiscordOptions {
   defaultLocale: Locale;
   collector?: CollectionRunner;
   uploadLimits?: UploadLimits;
+  /** How long an answer may take before it is deferred (default 2 s; 0: always defer). */
   deferAfterMs?: number;
   progressGapMs?: number;
   /** Other platforms' notifiers: an approval asked or decided here reaches their approvers too. */
@@ -329,11 +330,13 @@ export function createDiscordAdapter(
     i: APIInteraction,
     work: Promise<BotReply>,
   ): Promise<APIInteractionResponse> {
+    const wait = options.deferAfterMs ?? DEFER_AFTER_MS;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), options.deferAfterMs ?? DEFER_AFTER_MS);
+      timer = setTimeout(() => resolve(null), wait);
     });
-    const first = await Promise.race([work.then((r) => ({ r })), deadline]);
+    // 0: always defer (a proxy that adds latency of its own, and tests).
+    const first = wait > 0 ? await Promise.race([work.then((r) => ({ r })), deadline]) : null;
     clearTimeout(timer);
     if (first) return respond(ctx, i, first.r);
     later(work.then((r) => editOriginal(ctx, i, r)));

@@ -66,7 +66,7 @@ function blockText(block: Block): string | null {
       return '───';
     case 'orders':
       return block.lines
-        .map((l) => `\`${l.serial}\` ${l.title}${l.badges ? ` ${l.badges}` : ''}\n${l.detail}`)
+        .map((l) => `**${l.title}**${l.badges ? ` ${l.badges}` : ''}\n${l.detail}`)
         .join('\n');
     case 'buttons':
       return null;
@@ -86,7 +86,7 @@ export async function renderMessage(view: View, customId: CustomIdOf): Promise<D
   for (const block of view.blocks) {
     if (block.type === 'orders' && block.selectable && block.lines.length) {
       const options: APISelectMenuOption[] = block.lines.slice(0, LIMITS.selectOptions).map((l) => ({
-        label: clip(`${l.serial} ${l.title}`, LIMITS.optionLabel),
+        label: clip(l.title, LIMITS.optionLabel),
         value: JSON.stringify({ s: l.serial, v: l.version }),
       }));
       rows.push({
