@@ -5,11 +5,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import type { Readable, Writable } from 'node:stream';
+import type { CollectionRunner } from '../../collect/runner.js';
 import type { Desk } from '../../domain/context.js';
 import { isDomainError } from '../../domain/errors.js';
 import type { ApprovalRecord, OrderFilter } from '../../domain/ports.js';
 import { isIdentity, resolveActor } from '../../domain/services/actors.js';
-import type { CollectionRunner } from '../../collect/runner.js';
 import { listAccounts, listChannels } from '../../domain/services/catalog.js';
 import {
   cancelImport,
@@ -26,8 +26,8 @@ import { DEFAULT_UPLOAD_LIMITS, previewUpload, type UploadLimits } from '../../e
 import type { Locale } from '../../i18n/catalog.js';
 import { errorText } from '../../i18n/catalog.js';
 import { t } from '../../i18n/messages.js';
-import { runCommand } from '../core/commands.js';
 import { collectionRunView } from '../core/collect.js';
+import { runCommand } from '../core/commands.js';
 import type { BotContext, CollectionStarter, Notifier } from '../core/context.js';
 import type { FormValues } from '../core/forms.js';
 import { checkForm, productOptions, submitForm } from '../core/interactions.js';

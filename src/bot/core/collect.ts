@@ -10,7 +10,7 @@ import type { BotContext } from './context.js';
 import { collectForm, type FormValues, text } from './forms.js';
 import { type Block, type BotReply, type View, viewReply } from './model.js';
 import { matchNowButton } from './unmatched.js';
-import { type NameOf, messageView } from './views.js';
+import { messageView, type NameOf } from './views.js';
 
 /** An account as a run's message names it. */
 export interface AccountLabel {

@@ -9,10 +9,10 @@ import { columnSettings, saveColumnSettings } from '../../domain/services/querie
 import { CLAIM_TYPES, STAGES } from '../../domain/types.js';
 import { stageName } from '../../i18n/catalog.js';
 import { type MessageKey, t } from '../../i18n/messages.js';
+import { collectCommand, submitCollect } from './collect.js';
 import { actOnSerials, domainErrorReply, listReply, runAction } from './commands.js';
 import type { BotContext } from './context.js';
 import { type FormValues, number, rejectForm, text, validateForm } from './forms.js';
-import { collectCommand, submitCollect } from './collect.js';
 import { giftFormReply, submitGift, unknownGiftCodes } from './gifts.js';
 import { decideImport, problemsFileReply } from './imports.js';
 import {

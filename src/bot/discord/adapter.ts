@@ -15,29 +15,26 @@ import {
 import type { FastifyPluginAsync } from 'fastify';
 import type { CollectionRunner } from '../../collect/runner.js';
 import type { Desk } from '../../domain/context.js';
-import type { ApprovalRecord, CollectionRunRecord, OrderFilter } from '../../domain/ports.js';
+import type { ApprovalRecord, OrderFilter } from '../../domain/ports.js';
 import { identityProfile, rememberProfile, resolveActorWithProfile } from '../../domain/services/actors.js';
 import { approverIdentities } from '../../domain/services/approvals.js';
-import { listAccounts, listChannels } from '../../domain/services/catalog.js';
-import { collectionRun } from '../../domain/services/collection.js';
+import { listChannels } from '../../domain/services/catalog.js';
 import { FileRejected } from '../../excel/types.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../../excel/upload.js';
 import { type Locale, pickLocale } from '../../i18n/catalog.js';
 import { type MessageKey, t } from '../../i18n/messages.js';
-import { type AccountLabel, collectionRunView } from '../core/collect.js';
+import { collectionPosts } from '../core/collection-posts.js';
 import { runCommand } from '../core/commands.js';
 import {
   type BotContext,
   type ChannelPoster,
   type ChatRefs,
-  type CollectionStarter,
   type Notifier,
   withPeers,
 } from '../core/context.js';
 import { exportFile } from '../core/export-file.js';
 import { fileRefusalReply, previewFileReply, uploadFormReply } from '../core/imports.js';
 import { type Checked, checkForm, handleAction, submitForm } from '../core/interactions.js';
-import { LatestOnly } from '../core/latest-only.js';
 import {
   ACTIONS,
   type ActionId,
@@ -48,7 +45,6 @@ import {
   type Form,
   type View,
 } from '../core/model.js';
-import { digestView } from '../core/unmatched.js';
 import { approvalView, messageView } from '../core/views.js';
 import { discordSubcommandText } from './commands.js';
 import { type FormDraft, fieldHint, isFormDraft, nextStep, readStep } from './forms.js';
@@ -579,68 +575,31 @@ export function createDiscordAdapter(
     });
   }
 
-  async function labels(): Promise<AccountLabel[]> {
-    const system = { id: 'system', role: 'viewer' as const, source: 'system' as const };
-    return (await listAccounts(desk, system)).map((a) => ({ id: a.id, name: a.name, isDemo: a.isDemo }));
-  }
-
-  /** Runs started from Discord, and the channel showing their progress. */
-  const origins = new Map<number, string>();
-
-  const runner = options.collector;
-  const collector: CollectionStarter | undefined = runner && {
-    async start(ctx, request) {
-      const accounts = await labels();
-      const view = (run: CollectionRunRecord) => collectionRunView(run, accounts, ctx.locale, discordMention);
-      let shown: (ref: { channel: string; id: string } | null) => void = () => {};
-      const where = new Promise<{ channel: string; id: string } | null>((resolve) => {
-        shown = resolve;
-      });
-      const updates = new LatestOnly<CollectionRunRecord>(async (run) => {
-        const ref = await where;
-        if (ref)
-          await rest
-            .patch(Routes.channelMessage(ref.channel, ref.id), { body: await render(view(run)) })
-            .catch(warn('progress update'));
-      }, options.progressGapMs ?? 1200);
-      const runId = await runner.start(ctx.actor, request, {
-        progress: (run) => updates.push(run),
-        finished: (run) => updates.flush(run),
-      });
-      if (ctx.origin) origins.set(runId, ctx.origin);
-      const first = await collectionRun(desk, ctx.actor, runId);
-      const channel = ctx.origin;
-      shown(
-        channel
-          ? await post(channel, view(first)).then(
-              (id) => (id ? { channel, id } : null),
-              (e) => {
-                warn('progress message')(e);
-                return null;
-              },
-            )
-          : null,
-      );
-      return runId;
+  const { collector, poster } = collectionPosts<{ channel: string; id: string }>(
+    desk,
+    options.collector,
+    {
+      postProgress: async (ctx, view) => {
+        if (!ctx.origin) return null;
+        const id = await post(ctx.origin, view);
+        return id ? { channel: ctx.origin, id } : null;
+      },
+      edit: async (ref, view) => {
+        await rest.patch(Routes.channelMessage(ref.channel, ref.id), { body: await render(view) });
+      },
+      post: async (channel, view) => {
+        await post(channel, view);
+      },
     },
-  };
-
-  const poster: ChannelPoster = {
-    async collectionFinished(run) {
-      const origin = origins.get(run.id);
-      origins.delete(run.id);
-      const channel = options.collectionChannel;
-      if (!channel || channel === origin) return;
-      await post(channel, collectionRunView(run, await labels(), options.defaultLocale, discordMention));
+    {
+      collectionChannel: options.collectionChannel,
+      digestChannel: options.digestChannel,
+      defaultLocale: options.defaultLocale,
+      progressGapMs: options.progressGapMs,
+      mention: discordMention,
+      warn,
     },
-    async unmatchedDigest(digest) {
-      if (!options.digestChannel || digest.total === 0) return;
-      await post(options.digestChannel, digestView(digest, desk.now(), options.defaultLocale));
-    },
-  };
-  runner?.listen({
-    finished: (run) => poster.collectionFinished(run).catch(warn('collection result post')),
-  });
+  );
 
   // --- the endpoint -----------------------------------------------------------------------------------------
   const plugin: FastifyPluginAsync = async (scope) => {

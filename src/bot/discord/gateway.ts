@@ -1,8 +1,8 @@
 // DISCORD_MODE=gateway, for teams without a public URL: discord.js's gateway Client receives the
 // interactions, the same handler answers them, and the answer goes back through the callback endpoint.
-import { Routes } from 'discord-api-types/v10';
-import type { APIInteraction } from 'discord-api-types/v10';
 import { Client, Events, GatewayIntentBits } from 'discord.js';
+import type { APIInteraction } from 'discord-api-types/v10';
+import { Routes } from 'discord-api-types/v10';
 import type { DiscordAdapter, DiscordLogger } from './adapter.js';
 
 /** What the gateway needs of a client: discord.js's Client, or a stand-in in tests. */

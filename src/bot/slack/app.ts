@@ -13,7 +13,13 @@ import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../../excel/upload.js'
 import { type Locale, pickLocale } from '../../i18n/catalog.js';
 import { type MessageKey, t } from '../../i18n/messages.js';
 import { runCommand } from '../core/commands.js';
-import { type BotContext, type ChannelPoster, type ChatRefs, type Notifier, withPeers } from '../core/context.js';
+import {
+  type BotContext,
+  type ChannelPoster,
+  type ChatRefs,
+  type Notifier,
+  withPeers,
+} from '../core/context.js';
 import { exportFile } from '../core/export-file.js';
 import { fileRefusalReply, previewFileReply, uploadFormReply } from '../core/imports.js';
 import { type Checked, checkForm, handleAction, productOptions, submitForm } from '../core/interactions.js';
