@@ -15,14 +15,13 @@ import {
 import type { FastifyPluginAsync } from 'fastify';
 import type { CollectionRunner } from '../../collect/runner.js';
 import type { Desk } from '../../domain/context.js';
-import type { ApprovalRecord, OrderFilter } from '../../domain/ports.js';
 import { identityProfile, rememberProfile, resolveActorWithProfile } from '../../domain/services/actors.js';
-import { approverIdentities } from '../../domain/services/approvals.js';
 import { listChannels } from '../../domain/services/catalog.js';
 import { FileRejected } from '../../excel/types.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../../excel/upload.js';
 import { type Locale, pickLocale } from '../../i18n/catalog.js';
-import { type MessageKey, t } from '../../i18n/messages.js';
+import { t } from '../../i18n/messages.js';
+import { approvalNotifier } from '../core/approval-posts.js';
 import { collectionPosts } from '../core/collection-posts.js';
 import { runCommand } from '../core/commands.js';
 import {
@@ -40,12 +39,11 @@ import {
   type ActionId,
   type BotReply,
   type Button,
-  type ExportRequest,
   FORMS,
   type Form,
   type View,
 } from '../core/model.js';
-import { approvalView, messageView } from '../core/views.js';
+import { messageView } from '../core/views.js';
 import { discordSubcommandText } from './commands.js';
 import { type FormDraft, fieldHint, isFormDraft, nextStep, readStep } from './forms.js';
 import {
@@ -504,76 +502,31 @@ export function createDiscordAdapter(
     return String(channel.id);
   }
 
-  async function tell(identity: string, key: MessageKey, params: Record<string, string | number>) {
-    const user = userOf(identity);
-    if (!user) return;
-    await post(await dm(user), messageView(t(await localeOf(identity), key, params)));
-  }
-
-  const notifier: Notifier = {
-    async approvalRequested(approval: ApprovalRecord) {
-      const remember = (channel: string, id: string | null) =>
-        id
-          ? refs.addMessage({
-              kind: 'approval',
-              ref: String(approval.id),
-              platform: 'discord',
-              channel,
-              ts: id,
-            })
-          : Promise.resolve();
-      if (options.approvalsChannel) {
-        const view = approvalView(approval, options.defaultLocale, discordMention);
-        await remember(options.approvalsChannel, await post(options.approvalsChannel, view));
-      } else {
-        for (const approver of await approverIdentities(desk)) {
-          const user = userOf(approver);
-          if (!user || approver === approval.requester) continue;
-          const channel = await dm(user);
-          const view = approvalView(approval, await localeOf(approver), discordMention);
-          await remember(channel, await post(channel, view));
-        }
-      }
+  const notifier = approvalNotifier(
+    desk,
+    refs,
+    {
+      platform: 'discord',
+      userOf,
+      mention: discordMention,
+      localeOf,
+      post: async (channel, view) => {
+        const id = await post(channel, view);
+        return id ? { channel, ts: id } : null;
+      },
+      dm,
+      edit: async (ref, view) => {
+        await rest.patch(Routes.channelMessage(ref.channel, ref.ts), { body: await render(view) });
+      },
+      sendFile: async (user, file, comment) => {
+        await rest.post(Routes.channelMessages(await dm(user)), {
+          body: { content: comment.slice(0, 2000), allowed_mentions: { parse: [] } },
+          files: [{ name: file.name, data: file.bytes }],
+        });
+      },
     },
-    async approvalDecided(approval: ApprovalRecord) {
-      const requester = userOf(approval.requester);
-      if (approval.action === 'export' && approval.status === 'approved' && requester) {
-        later(sendApprovedExport(approval, requester));
-      }
-      for (const ref of await refs.messages('approval', String(approval.id), 'discord')) {
-        const view = approvalView(approval, options.defaultLocale, discordMention);
-        await rest
-          .patch(Routes.channelMessage(ref.channel, ref.ts), { body: await render(view) })
-          .catch(warn('message update'));
-      }
-      if (requester && (approval.status === 'approved' || approval.status === 'rejected')) {
-        const locale = await localeOf(approval.requester);
-        await tell(approval.requester, `approval.toRequester.${approval.status}`, {
-          id: approval.id,
-          action: t(locale, `action.${approval.action}` as MessageKey),
-          decider: discordMention(approval.decidedBy ?? ''),
-          reason: approval.decisionReason ?? '',
-        }).catch(warn('DM to the requester'));
-      }
-    },
-  };
-
-  async function sendApprovedExport(approval: ApprovalRecord, user: string): Promise<void> {
-    const params = approval.params as { filter: OrderFilter; reason: string; format?: 'xlsx' | 'csv' };
-    const resolved = await resolveActorWithProfile(desk, approval.requester, 'discord');
-    const locale = pickLocale(resolved.locale, options.defaultLocale);
-    const request: ExportRequest = {
-      filter: params.filter,
-      reason: params.reason,
-      format: params.format ?? 'xlsx',
-      approvalId: approval.id,
-    };
-    const file = await exportFile(desk, resolved.actor, locale, request);
-    await rest.post(Routes.channelMessages(await dm(user)), {
-      body: { content: t(locale, 'export.comment', { n: file.rows, reason: params.reason }) },
-      files: [{ name: file.name, data: file.bytes }],
-    });
-  }
+    { approvalsChannel: options.approvalsChannel, defaultLocale: options.defaultLocale, warn },
+  );
 
   const { collector, poster } = collectionPosts<{ channel: string; id: string }>(
     desk,

@@ -4,14 +4,13 @@
 import { App, type Logger, LogLevel } from '@slack/bolt';
 import type { CollectionRunner } from '../../collect/runner.js';
 import type { Desk } from '../../domain/context.js';
-import type { ApprovalRecord, OrderFilter } from '../../domain/ports.js';
 import { identityProfile, rememberProfile, resolveActorWithProfile } from '../../domain/services/actors.js';
-import { approverIdentities } from '../../domain/services/approvals.js';
 import type { Actor } from '../../domain/types.js';
 import { FileRejected } from '../../excel/types.js';
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from '../../excel/upload.js';
 import { type Locale, pickLocale } from '../../i18n/catalog.js';
-import { type MessageKey, t } from '../../i18n/messages.js';
+import { t } from '../../i18n/messages.js';
+import { approvalNotifier } from '../core/approval-posts.js';
 import { runCommand } from '../core/commands.js';
 import {
   type BotContext,
@@ -31,7 +30,7 @@ import {
   FORMS,
   type FormId,
 } from '../core/model.js';
-import { approvalView, messageView } from '../core/views.js';
+import { messageView } from '../core/views.js';
 import { slackPosts } from './posts.js';
 import { FastifySlackReceiver } from './receiver.js';
 import { formValues, LIMITS, renderMessage, renderModal } from './render.js';
@@ -233,15 +232,6 @@ export function createSlackAdapter(
     if (!sent) await client.chat.postMessage({ channel: to.user, ...message });
   }
 
-  async function tell(identity: string, key: MessageKey, params: Record<string, string | number>) {
-    const user = userOf(identity);
-    if (!user) return;
-    const locale = await localeOf(identity);
-    const message = renderMessage(messageView(t(locale, key, params)));
-    const im = await client.conversations.open({ users: user });
-    await client.chat.postMessage({ channel: im.channel?.id ?? user, ...message });
-  }
-
   /** R13: writes the export (audited with its reason) and sends it to the user's DM with files.uploadV2. */
   async function exportToDm(
     actor: Actor,
@@ -250,14 +240,19 @@ export function createSlackAdapter(
     request: ExportRequest,
   ): Promise<number> {
     const file = await exportFile(desk, actor, locale, request);
+    await sendFile(user, file, t(locale, 'export.comment', { n: file.rows, reason: request.reason }));
+    return file.rows;
+  }
+
+  /** A file to the user's DM, with files.uploadV2. */
+  async function sendFile(user: string, file: { name: string; bytes: Buffer }, comment: string) {
     const im = await client.conversations.open({ users: user });
     await client.filesUploadV2({
       channel_id: im.channel?.id ?? user,
       file: file.bytes,
       filename: file.name,
-      initial_comment: t(locale, 'export.comment', { n: file.rows, reason: request.reason }),
+      initial_comment: comment,
     });
-    return file.rows;
   }
 
   const { collector, poster } = slackPosts(
@@ -274,73 +269,30 @@ export function createSlackAdapter(
     logger,
   );
 
-  const notifier: Notifier = {
-    async approvalRequested(approval: ApprovalRecord) {
-      if (options.approvalsChannel) {
-        const message = renderMessage(approvalView(approval, options.defaultLocale, slackMention));
-        const posted = await client.chat.postMessage({ channel: options.approvalsChannel, ...message });
-        if (posted.ts) {
-          await refs.addMessage({
-            kind: 'approval',
-            ref: String(approval.id),
-            platform: 'slack',
-            channel: posted.channel ?? options.approvalsChannel,
-            ts: posted.ts,
-          });
-        }
-        return;
-      }
-      for (const approver of await approverIdentities(desk)) {
-        const user = userOf(approver);
-        if (!user || approver === approval.requester) continue;
-        const locale = await localeOf(approver);
-        const im = await client.conversations.open({ users: user });
-        const channel = im.channel?.id ?? user;
-        const posted = await client.chat.postMessage({
-          channel,
-          ...renderMessage(approvalView(approval, locale, slackMention)),
-        });
-        if (posted.ts) {
-          await refs.addMessage({
-            kind: 'approval',
-            ref: String(approval.id),
-            platform: 'slack',
-            channel: posted.channel ?? channel,
-            ts: posted.ts,
-          });
-        }
-      }
+  const notifier = approvalNotifier(
+    desk,
+    refs,
+    {
+      platform: 'slack',
+      userOf,
+      mention: slackMention,
+      localeOf: (identity) => localeOf(identity),
+      post: async (channel, view) => {
+        const posted = await client.chat.postMessage({ channel, ...renderMessage(view) });
+        return posted.ts ? { channel: posted.channel ?? channel, ts: posted.ts } : null;
+      },
+      dm: async (user) => (await client.conversations.open({ users: user })).channel?.id ?? user,
+      edit: async (ref, view) => {
+        await client.chat.update({ channel: ref.channel, ts: ref.ts, ...renderMessage(view) });
+      },
+      sendFile,
     },
-    async approvalDecided(approval: ApprovalRecord) {
-      // An approved export goes to its requester as the file it was approved for.
-      const requesterUser = userOf(approval.requester);
-      if (approval.action === 'export' && approval.status === 'approved' && requesterUser) {
-        const params = approval.params as { filter: OrderFilter; reason: string; format?: 'xlsx' | 'csv' };
-        const resolved = await resolveActorWithProfile(desk, approval.requester, 'slack');
-        await exportToDm(resolved.actor, await localeOf(approval.requester, resolved.locale), requesterUser, {
-          filter: params.filter,
-          reason: params.reason,
-          format: params.format ?? 'xlsx',
-          approvalId: approval.id,
-        }).catch((e) => logger?.error(e));
-      }
-      for (const ref of await refs.messages('approval', String(approval.id), 'slack')) {
-        const message = renderMessage(approvalView(approval, options.defaultLocale, slackMention));
-        await client.chat
-          .update({ channel: ref.channel, ts: ref.ts, ...message })
-          .catch((e) => logger?.warn(`chat.update failed: ${(e as Error).message}`));
-      }
-      if (approval.status === 'approved' || approval.status === 'rejected') {
-        const locale = await localeOf(approval.requester);
-        await tell(approval.requester, `approval.toRequester.${approval.status}`, {
-          id: approval.id,
-          action: t(locale, `action.${approval.action}` as MessageKey),
-          decider: slackMention(approval.decidedBy ?? ''),
-          reason: approval.decisionReason ?? '',
-        });
-      }
+    {
+      approvalsChannel: options.approvalsChannel,
+      defaultLocale: options.defaultLocale,
+      warn: (what) => (e) => logger?.warn(`${what}: ${(e as Error).message}`),
     },
-  };
+  );
 
   app.command('/orders', async ({ command, ack }) => {
     await ack();
