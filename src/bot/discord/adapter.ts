@@ -125,7 +125,11 @@ export function createDiscordAdapter(
 ): DiscordAdapter {
   const key = options.publicKey ? discordPublicKey(options.publicKey) : null;
   const api = options.apiUrl ?? DISCORD_API;
-  const rest = new REST({ version: '10', api, retries: 2 }).setToken(options.botToken ?? 'no-token');
+  // Node's own fetch: its FormData (files) and its HTTP client come from one undici. @discordjs/rest's
+  // default hands Node's FormData to its own undici copy, which fails now and then on multipart bodies.
+  const rest = new REST({ version: '10', api, retries: 2, makeRequest: fetch as never }).setToken(
+    options.botToken ?? 'no-token',
+  );
   const limits = options.uploadLimits ?? DEFAULT_UPLOAD_LIMITS;
   const attachmentOrigins = new Set([...ATTACHMENT_ORIGINS, new URL(api).origin]);
   const pending = new Set<Promise<unknown>>();
