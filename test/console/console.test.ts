@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { sql } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as XLSX from 'xlsx';
 import { runConsole } from '../../src/bot/console/console.js';
+import { CollectionRunner } from '../../src/collect/runner.js';
+import { defaultConnectors } from '../../src/connectors/registry.js';
 import type { Locale } from '../../src/i18n/catalog.js';
 import { queryRows } from '../../src/storage/db.js';
 import { addLines, freshDesk, line, seedCatalog, stageOf } from '../support/desk.js';
@@ -119,5 +121,52 @@ describe('console', () => {
       sql`select mall_order_no from orders`,
     );
     expect(saved).toEqual([{ mall_order_no: 'G1' }]);
+  });
+});
+
+describe('console: collection and matching', () => {
+  it('collects from the demo mall, prints the result, lists the unmatched and matches one by serial', async () => {
+    const { database, desk } = await freshDesk(
+      { adminUsers: ['console'] },
+      () => new Date('2026-11-26T01:00:00Z'),
+    );
+    const f = await seedCatalog(desk);
+    await await desk.store.transaction((tx) =>
+      tx.catalog.createAccount({
+        channelId: f.channelId,
+        name: '데모 스토어',
+        connector: 'demo',
+        status: 'normal',
+        services: ['collect_orders'],
+        isDemo: true,
+      }),
+    );
+    const collector = new CollectionRunner(desk, defaultConnectors());
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = '';
+    output.on('data', (chunk) => {
+      printed += String(chunk);
+    });
+    const done = runConsole({ desk, locale: 'ko', input, output, collector });
+    // Both dates default to yesterday; the accounts default to every eligible one.
+    for (const l of ['/orders collect', '', '', '']) input.write(`${l}\n`);
+    await collector.idle();
+    await vi.waitFor(() => expect(printed).toContain('주문수집 #1 완료 · 2026-11-25~2026-11-25'));
+    expect(printed).toContain('✅ 데모 스토어 (데모) — 수집 8 · 신규 0 · 중복 0 · 비매칭 8 · 클레임 1');
+    input.write('/orders unmatched\n');
+    await vi.waitFor(() => expect(printed).toContain('/orders match'));
+    const serial = /\/orders match (\d+)/.exec(printed)![1]!;
+    // Product (searched, then picked by number), quantity, and no second or third bundle product.
+    for (const l of [`/orders match ${serial}`, 'A-001', '1', '1', '', '', '', '', 'exit'])
+      input.write(`${l}\n`);
+    input.end();
+    await done;
+    expect(printed).toContain('매칭을 저장했습니다 (상품 1개)');
+    const [row] = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from orders where product_id = ${f.productId} and stage = 'intake'`,
+    );
+    expect(row!.n).toBeGreaterThan(0);
   });
 });
