@@ -165,6 +165,29 @@ describe('/orders on Discord', () => {
     expect(dm.map((m) => String(m.body.content)).join('\n')).toContain('승인');
   });
 
+  it('claim: the type as a select in the modal; an approver rejects a request through the reason modal', async () => {
+    const h = await discordHarness({ policy: { approvalRequired: ['claim'] }, approvalsChannel: APPROVALS });
+    const f = await seedCatalog(h.desk);
+    const { created } = await addLines(h.desk, [line(f.channelId)]);
+    await h.grant(DUSERS.approver, 'approver');
+    const modal = modalOf(await h.command('claim', { serials: String(created[0]) }, DUSERS.en));
+    expect(fieldIds(modal)).toEqual(['type', 'reason', 'newProduct']);
+    messageOf(await h.submit(modal, { type: ['return'], reason: 'damaged box', newProduct: '' }, DUSERS.en));
+    const [posted] = h.fake.messagesIn(APPROVALS);
+    const reasonModal = modalOf(await h.click({ id: posted!.id, ...posted!.body }, '반려', DUSERS.approver));
+    const rejected = await h.submit(reasonModal, { reason: '사진 확인 후 다시 요청' }, DUSERS.approver);
+    expect([4, 7]).toContain(rejected.json.type);
+    await h.idle();
+    const [row] = await queryRows<{ status: string; decision_reason: string }>(
+      h.database.db,
+      sql`select status, decision_reason from approval_requests`,
+    );
+    expect(row).toEqual({ status: 'rejected', decision_reason: '사진 확인 후 다시 요청' });
+    const dm = h.fake.messagesIn(`DM${DUSERS.en}`).map((m) => String(m.body.content));
+    expect(dm.join('\n')).toContain('rejected');
+    expect((await stageOf(h.desk, created[0]!))?.stage).toBe('intake');
+  });
+
   it('export: the reason modal, then the file as the deferred reply', async () => {
     const h = await discordHarness({ policy: { approvalRequired: [] } });
     const f = await seedCatalog(h.desk);
