@@ -6,7 +6,11 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CONSOLE_IDENTITY, runConsole } from './bot/console/console.js';
 import type { Notifier } from './bot/core/context.js';
-import { createDiscordAdapter, DISCORD_INTERACTIONS_PATH, type DiscordAdapter } from './bot/discord/adapter.js';
+import {
+  createDiscordAdapter,
+  DISCORD_INTERACTIONS_PATH,
+  type DiscordAdapter,
+} from './bot/discord/adapter.js';
 import { startGateway } from './bot/discord/gateway.js';
 import { createSlackAdapter, type SlackAdapter } from './bot/slack/app.js';
 import { SLACK_EVENTS_PATH } from './bot/slack/receiver.js';
@@ -194,6 +198,9 @@ export async function start(config: Config): Promise<Started> {
       await gateway?.stop();
       await discord?.idle();
       await app.close();
+      // Runs in progress store their current page before the database closes (they show interrupted
+      // after the next start if they cannot finish in time).
+      await Promise.race([collector.idle(), new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       await database.close();
     })();
     return stopping;

@@ -46,6 +46,7 @@ const messages = {
   'cmd.export': { ko: '엑셀 다운로드 (사유 필수)', en: 'export orders to Excel (reason required)' },
   'cmd.columns': { ko: '항목설정', en: 'column settings' },
   'cmd.help': { ko: '도움말', en: 'help' },
+  'cmd.helpOption': { ko: '설명할 명령, 예: hold', en: 'the command to explain, e.g. hold' },
   'cmd.usage': { ko: '사용법: `{usage}`', en: 'usage: `{usage}`' },
   'cmd.unknown': {
     ko: '`{name}` 명령을 모르겠습니다. `/orders help`를 입력해 보세요.',

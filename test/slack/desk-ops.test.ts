@@ -78,10 +78,10 @@ describe('/orders unmatched and the Match modal (R1)', () => {
     expect(text).toContain('*스마트스토어* · `NEW-7` / 블루 / L');
     expect(text).toContain('린넨 셔츠 — 주문 3건 (수량 4) · 0분째 대기');
     expect(text).toContain('머그컵 — 주문 1건 (수량 1)');
-    const match = buttonsOf(list).filter((b) => textOf(b.text) === '매칭');
+    const match = buttonsOf(list).filter((b) => textOf(b.text).startsWith('매칭 · '));
     expect(match.map((b) => JSON.parse(String(b.value)))).toEqual([{ s: serials[0] }, { s: serials[3] }]);
 
-    const opened = await clickForm(h, list, '매칭');
+    const opened = await clickForm(h, list, '매칭 · NEW-7');
     const view = opened.body.view as Json;
     expect(view.callback_id).toBe('om:form:match');
     expect(visibleText(view)).toContain('대기 주문 3건이 매칭 후 주문(발주)관리로 이동합니다');
@@ -133,7 +133,7 @@ describe('/orders unmatched and the Match modal (R1)', () => {
     ]);
 
     // The old list's button for the matched group now says so; the list shows what is left.
-    const stale = await clickReply(h, list, '매칭');
+    const stale = await clickReply(h, list, '매칭 · NEW-7');
     expect(visibleText(stale)).toContain(
       `이미 매칭되었거나 더 이상 기다리는 주문이 아닙니다 (주문서 ${serials[0]})`,
     );
@@ -147,7 +147,7 @@ describe('/orders unmatched and the Match modal (R1)', () => {
     const list = await ask(h, 'unmatched', USERS.en);
     expect(visibleText(list)).toContain('Unmatched: 4 orders waiting on 2 mall products');
     expect(visibleText(list)).toContain('린넨 셔츠 — 3 orders (qty 4) · waiting 0 min');
-    const opened = await clickForm(h, list, 'Match', USERS.en);
+    const opened = await clickForm(h, list, 'Match · NEW-7', USERS.en);
     expect(visibleText(opened.body.view as Json)).toContain('3 waiting orders move to intake once matched');
     const noProduct = await h.submit(opened, {}, USERS.en);
     expect(noProduct.json()).toEqual({
@@ -176,7 +176,7 @@ describe('/orders unmatched and the Match modal (R1)', () => {
     expect(visibleText(list)).toContain('비매칭 주문 4건');
     expect(visibleText(await ask(h, 'unmatched coupang'))).toBe('매칭을 기다리는 주문이 없습니다.');
     expect(visibleText(await ask(h, 'unmatched nowhere'))).toBe('`nowhere` 판매채널을 찾을 수 없습니다.');
-    const refused = await clickReply(h, list, '매칭', USERS.viewer);
+    const refused = await clickReply(h, list, /^매칭 · /, USERS.viewer);
     expect(visibleText(refused)).toContain('권한이 없습니다');
     expect(h.fake.of('views.open')).toEqual([]);
   });

@@ -73,8 +73,11 @@ export function approvalNotifier(
       for (const approver of await approverIdentities(desk)) {
         const user = io.userOf(approver);
         if (!user || approver === approval.requester) continue;
-        const view = approvalView(approval, await io.localeOf(approver), io.mention);
-        await remember(approval, await io.post(await io.dm(user), view));
+        // One approver who cannot be reached (DMs closed) does not keep the others from being asked.
+        await (async () => {
+          const view = approvalView(approval, await io.localeOf(approver), io.mention);
+          await remember(approval, await io.post(await io.dm(user), view));
+        })().catch(options.warn(`approval request to ${approver}`));
       }
     },
     async approvalDecided(approval) {

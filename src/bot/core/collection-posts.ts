@@ -66,13 +66,15 @@ export function collectionPosts<Ref>(
         finished: (run) => updates.flush(run),
       });
       if (ctx.origin) origins.set(runId, ctx.origin);
-      const first = await collectionRun(desk, ctx.actor, runId);
-      shown(
-        await io.postProgress(ctx, view(first)).catch((e) => {
-          options.warn('progress message')(e);
-          return null;
-        }),
-      );
+      // Whatever happens here, the updater must learn where (or that nowhere) to show progress.
+      let ref: Ref | null = null;
+      try {
+        ref = await io.postProgress(ctx, view(await collectionRun(desk, ctx.actor, runId)));
+      } catch (e) {
+        options.warn('progress message')(e);
+      } finally {
+        shown(ref);
+      }
       return runId;
     },
   };

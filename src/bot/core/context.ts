@@ -16,8 +16,9 @@ export interface Notifier {
 /** A platform's own notifier, then the other platforms' (each failing alone). */
 export function withPeers(own: Notifier, peers?: () => Notifier[]): Notifier {
   if (!peers) return own;
+  // The request is stored already: a platform that cannot be reached must not turn it into an error.
   const all = async (call: (n: Notifier) => Promise<void>) => {
-    await call(own);
+    await call(own).catch(() => {});
     for (const peer of peers()) await call(peer).catch(() => {});
   };
   return {

@@ -517,7 +517,11 @@ const FORM_CHECKS: Partial<Record<FormId, (values: FormValues, locale: Locale) =
 
 const PHONE = /^0\d{1,2}-\d{3,4}-\d{4}$|^1\d{3}-\d{4}$/;
 const WHOLE_NUMBER = /^\d{1,9}$/;
-const isDay = (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v));
+/** A real calendar day: 2024-02-30 is not one (Date.parse would roll it over to March). */
+const isDay = (v: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(v) &&
+  !Number.isNaN(Date.parse(v)) &&
+  new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v;
 
 /** Field id → sentence for every value that cannot be taken; empty when all is well. */
 export function validateForm(id: FormId, values: FormValues, locale: Locale): Record<string, string> {

@@ -17,18 +17,32 @@ export class LatestOnly<T> {
 
   push(value: T): void {
     this.next = value;
-    this.loop ??= this.drain();
+    this.kick();
   }
 
   async flush(value: T): Promise<void> {
     this.next = value;
     this.last = 0;
     this.wake?.();
+    this.kick();
+    while (this.loop) await this.loop;
+  }
+
+  private kick(): void {
     this.loop ??= this.drain();
-    await this.loop;
   }
 
   private async drain(): Promise<void> {
+    try {
+      await this.drainAll();
+    } finally {
+      this.loop = null;
+      // A value pushed after the last look at `next` starts the next round.
+      if (this.next !== null) this.kick();
+    }
+  }
+
+  private async drainAll(): Promise<void> {
     while (this.next !== null) {
       const wait = this.last + this.gapMs - Date.now();
       if (wait > 0) {
@@ -45,8 +59,7 @@ export class LatestOnly<T> {
       if (value === null) break;
       this.next = null;
       this.last = Date.now();
-      await this.apply(value);
+      await this.apply(value).catch(() => {});
     }
-    this.loop = null;
   }
 }

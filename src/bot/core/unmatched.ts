@@ -58,7 +58,8 @@ export function unmatchedView(
       buttons: [
         {
           action: ACTIONS.match,
-          label: t(locale, 'unmatched.match'),
+          // Named by the mall code: where buttons stand apart from their group (Discord), still clear.
+          label: `${t(locale, 'unmatched.match')} · ${g.mallProductCode}`,
           value: JSON.stringify({ s: g.sampleSerial }),
           style: 'primary',
         },

@@ -60,7 +60,7 @@ export const DISCORD_INTERACTIONS_PATH = '/discord/interactions';
 const DISCORD_API = 'https://discord.com/api';
 const FORM_TTL_MS = 3 * 3600_000;
 /** Discord wants a first answer within 3 s; what takes longer is deferred, then edited in. */
-const DEFER_AFTER_MS = 2000;
+const DEFER_AFTER_MS = 1500;
 /** Where attachments come from (the API base's origin is added, for tests and proxies). */
 const ATTACHMENT_ORIGINS = ['https://cdn.discordapp.com', 'https://media.discordapp.net'];
 
@@ -81,7 +81,7 @@ export interface DiscordOptions {
   defaultLocale: Locale;
   collector?: CollectionRunner;
   uploadLimits?: UploadLimits;
-  /** How long an answer may take before it is deferred (default 2 s; 0: always defer). */
+  /** How long an answer may take before it is deferred (default 1.5 s; 0: always defer). */
   deferAfterMs?: number;
   progressGapMs?: number;
   /** Other platforms' notifiers: an approval asked or decided here reaches their approvers too. */
@@ -97,6 +97,8 @@ export interface DiscordAdapter {
   plugin: FastifyPluginAsync;
   /** An interaction (from the HTTP endpoint or the gateway) → the first response. */
   handle(interaction: APIInteraction): Promise<APIInteractionResponse>;
+  /** The first response when `handle` failed. */
+  failure(interaction: APIInteraction): APIInteractionResponse;
   notifier: Notifier;
   poster: ChannelPoster;
   rest: REST;
@@ -141,6 +143,9 @@ export function createDiscordAdapter(
     pending.add(tracked);
     void tracked.finally(() => pending.delete(tracked));
   };
+
+  /** Where the orders a person ticked in a list message are kept until a button acts on them. */
+  const pickKey = (messageId: string, user: string) => `discord-pick:${messageId}:${user}`;
 
   // --- component ids ---------------------------------------------------------------------------------
   async function customId(action: string, value: string): Promise<string> {
@@ -243,8 +248,13 @@ export function createDiscordAdapter(
     switch (reply.kind) {
       case 'view': {
         const rendered = await render(reply.view);
-        if (reply.replaceOriginal && i.type === InteractionType.MessageComponent)
+        if (reply.replaceOriginal && i.type === InteractionType.MessageComponent) {
+          // Another page in the same message: what was ticked on the last one no longer shows.
+          const messageId = (i as { message?: { id: string } }).message?.id;
+          const user = userOf(ctx.actor.id);
+          if (messageId && user) await refs.keep(pickKey(messageId, user), [], FORM_TTL_MS);
           return { type: InteractionResponseType.UpdateMessage, data: rendered };
+        }
         return message(rendered);
       }
       case 'form': {
@@ -266,7 +276,17 @@ export function createDiscordAdapter(
         return message(await render(messageView(errorLines(reply.errors, undefined))));
       case 'export':
       case 'file':
-        later(sendFile(ctx, i, reply));
+        later(
+          sendFile(ctx, i, reply).catch(async (e) => {
+            await rest
+              .patch(Routes.webhookMessage(options.applicationId, i.token, '@original'), {
+                body: { content: t(ctx.locale, 'error.internal'), allowed_mentions: { parse: [] } },
+                auth: false,
+              })
+              .catch(() => {});
+            throw e;
+          }),
+        );
         return { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: EPHEMERAL } };
       case 'none':
         return message(await render(messageView(t(ctx.locale, 'discord.done'))));
@@ -337,7 +357,21 @@ export function createDiscordAdapter(
     const first = wait > 0 ? await Promise.race([work.then((r) => ({ r })), deadline]) : null;
     clearTimeout(timer);
     if (first) return respond(ctx, i, first.r);
-    later(work.then((r) => editOriginal(ctx, i, r)));
+    later(
+      work
+        .then((r) => editOriginal(ctx, i, r))
+        .catch(async (e) => {
+          // The person waits on "thinking…": tell them, then let the error be logged.
+          const text = t(ctx.locale, 'error.internal');
+          await rest
+            .patch(Routes.webhookMessage(options.applicationId, i.token, '@original'), {
+              body: { content: text, components: [], allowed_mentions: { parse: [] } },
+              auth: false,
+            })
+            .catch(() => {});
+          throw e;
+        }),
+    );
     return { type: InteractionResponseType.DeferredChannelMessageWithSource, data: { flags: EPHEMERAL } };
   }
 
@@ -408,13 +442,17 @@ export function createDiscordAdapter(
       return null;
     }
     if (!attachmentOrigins.has(origin)) return null;
-    const res = await fetch(url);
-    if (!res.ok) return null;
-    const bytes = Buffer.from(await res.arrayBuffer());
-    return bytes.length > limits.maxBytes ? null : bytes;
+    const res = await fetch(url, { signal: AbortSignal.timeout(limits.timeoutMs) }).catch(() => null);
+    if (!res?.ok || !res.body) return null;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+      size += chunk.length;
+      if (size > limits.maxBytes) return null;
+      chunks.push(Buffer.from(chunk));
+    }
+    return Buffer.concat(chunks);
   }
-
-  const pickKey = (messageId: string, user: string) => `discord-pick:${messageId}:${user}`;
 
   async function component(ctx: BotContext, i: APIInteraction): Promise<APIInteractionResponse> {
     const data = i.data as { custom_id: string; values?: string[] };
@@ -453,7 +491,7 @@ export function createDiscordAdapter(
       return { kind: 'view', view: messageView(t(ctx.locale, 'error.expired')) };
     const step = Number(stepText);
     const fields = formSteps(draft.form)[step] ?? [];
-    const read = await readStep(ctx, fields, modalValues(data.components));
+    const read = await readStep(ctx, fields, modalValues(data.components), draft.values);
     const values = { ...draft.values, ...read.values };
     const next = nextStep(draft.form, step);
     const checked = await checkForm(ctx, draft.form.id, values);
@@ -558,6 +596,12 @@ export function createDiscordAdapter(
     },
   );
 
+  /** What a person sees when their interaction could not be handled: a sentence, not a stack trace. */
+  const failure = (i: APIInteraction): APIInteractionResponse => {
+    const text = t(pickLocale(localeOfInteraction(i), options.defaultLocale), 'error.internal');
+    return message({ content: text, components: [], allowed_mentions: { parse: [] } });
+  };
+
   // --- the endpoint -----------------------------------------------------------------------------------------
   const plugin: FastifyPluginAsync = async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -587,8 +631,7 @@ export function createDiscordAdapter(
         return reply.send(await handle(interaction));
       } catch (e) {
         logger?.error(`discord interaction failed: ${(e as Error).stack ?? e}`);
-        const text = t(pickLocale(localeOfInteraction(interaction), options.defaultLocale), 'error.internal');
-        return reply.send(message({ content: text, components: [], allowed_mentions: { parse: [] } }));
+        return reply.send(failure(interaction));
       }
     });
   };
@@ -596,6 +639,7 @@ export function createDiscordAdapter(
   return {
     plugin,
     handle,
+    failure,
     notifier,
     poster,
     rest,

@@ -76,9 +76,6 @@ const SERIAL_EXAMPLES: Readonly<Record<string, string>> = {
 };
 const DEFAULT_SERIAL_EXAMPLE = '1001,1002 1005-1010';
 
-// Texts the message catalogue has no key for (src/i18n/messages.ts is not Discord's to change).
-const HELP_OPTION_TEXT = { en: 'the command to explain, e.g. hold', ko: '설명할 명령, 예: hold' };
-
 /** At most `max` UTF-16 units (what Discord counts), never splitting a character; `…` marks a cut. */
 export function clip(text: string, max = DISCORD_MAX_DESCRIPTION): string {
   if (text.length <= max) return text;
@@ -171,8 +168,8 @@ export function discordCommands(
     type: ApplicationCommandOptionType.String,
     name: HELP_OPTION,
     required: false,
-    description: HELP_OPTION_TEXT.en,
-    description_localizations: { ko: HELP_OPTION_TEXT.ko },
+    description: t('en', 'cmd.helpOption'),
+    description_localizations: { ko: t('ko', 'cmd.helpOption') },
     // At most 23 catalogue commands fit (25 subcommands), so they fit Discord's 25 choices too.
     choices: catalogue.map((c) => ({ name: c.name, value: c.name })),
   };

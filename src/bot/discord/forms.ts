@@ -1,7 +1,7 @@
 // Forms on Discord: a modal holds five components, so longer forms go in steps (a modal cannot follow a
 // modal: a Continue button opens the next), the values kept between steps; and what a modal cannot offer
 // (product search, date pickers, selects of more than 25 options) is typed and read back here.
-import { listProducts } from '../../domain/services/catalog.js';
+import { listProducts, productsOf } from '../../domain/services/catalog.js';
 import { t } from '../../i18n/messages.js';
 import type { BotContext } from '../core/context.js';
 import type { FormValues } from '../core/forms.js';
@@ -44,6 +44,8 @@ export async function readStep(
   ctx: BotContext,
   fields: Field[],
   typed: Record<string, string | string[]>,
+  /** What the step held before (a reopened step shows a product read earlier as its id). */
+  previous: FormValues = {},
 ): Promise<{ values: FormValues; errors: Record<string, string> }> {
   const values: FormValues = {};
   const errors: Record<string, string> = {};
@@ -72,6 +74,10 @@ export async function readStep(
       continue;
     }
     if (field.kind === 'product') {
+      if (text === previous[field.id]) {
+        values[field.id] = text;
+        continue;
+      }
       const product = await productFor(ctx, text);
       if (typeof product === 'string') errors[field.id] = product;
       else values[field.id] = String(product.id);
@@ -84,6 +90,8 @@ export async function readStep(
 
 /** A product by exact code, exact name, or the only one the words find; else why not. */
 async function productFor(ctx: BotContext, query: string): Promise<{ id: number } | string> {
+  const [byCode] = await productsOf(ctx.desk, ctx.actor, { codes: [query] });
+  if (byCode) return byCode;
   const found = await listProducts(ctx.desk, ctx.actor, query, 10);
   const exact =
     found.find((p) => p.code.toLowerCase() === query.toLowerCase()) ??

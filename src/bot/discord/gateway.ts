@@ -23,6 +23,10 @@ export async function startGateway(
     const interaction = packet.d as APIInteraction;
     adapter
       .handle(interaction)
+      .catch((e) => {
+        logger?.error(`discord gateway interaction failed: ${(e as Error).message}`);
+        return adapter.failure(interaction);
+      })
       .then((response) =>
         adapter.rest.post(Routes.interactionCallback(interaction.id, interaction.token), {
           body: response,

@@ -15,7 +15,7 @@ import {
   MessageFlags,
   TextInputStyle,
 } from 'discord-api-types/v10';
-import { ACTIONS, type Block, type Field, type Form, type View } from '../core/model.js';
+import { ACTIONS, type Block, type Button, type Field, type Form, type View } from '../core/model.js';
 
 export const LIMITS = {
   content: 2000,
@@ -78,11 +78,12 @@ const style = (s?: 'primary' | 'danger') =>
 
 /**
  * A message: the text of every block, a multi-select for the orders a list offers to tick, and the
- * buttons in rows of five (what does not fit in five rows is dropped; lists keep to that).
+ * buttons in rows of five (what does not fit in five rows is dropped; views keep within that).
  */
 export async function renderMessage(view: View, customId: CustomIdOf): Promise<DiscordMessage> {
   const text = view.blocks.map(blockText).filter((t): t is string => t !== null);
   const rows: APIActionRowComponent<APIComponentInMessageActionRow>[] = [];
+  const buttons: Button[] = [];
   for (const block of view.blocks) {
     if (block.type === 'orders' && block.selectable && block.lines.length) {
       const options: APISelectMenuOption[] = block.lines.slice(0, LIMITS.selectOptions).map((l) => ({
@@ -102,20 +103,20 @@ export async function renderMessage(view: View, customId: CustomIdOf): Promise<D
         ],
       });
     }
-    if (block.type === 'buttons') {
-      for (let i = 0; i < block.buttons.length; i += LIMITS.buttonsPerRow) {
-        const buttons: APIButtonComponent[] = [];
-        for (const b of block.buttons.slice(i, i + LIMITS.buttonsPerRow)) {
-          buttons.push({
-            type: ComponentType.Button,
-            style: style(b.style),
-            label: clip(b.label, LIMITS.buttonLabel),
-            custom_id: await customId(b.action, b.value),
-          });
-        }
-        rows.push({ type: ComponentType.ActionRow, components: buttons });
-      }
+    if (block.type === 'buttons') buttons.push(...block.buttons);
+  }
+  // Discord shows components under the text anyway: the buttons of every block, five to a row.
+  for (let i = 0; i < buttons.length; i += LIMITS.buttonsPerRow) {
+    const row: APIButtonComponent[] = [];
+    for (const b of buttons.slice(i, i + LIMITS.buttonsPerRow)) {
+      row.push({
+        type: ComponentType.Button,
+        style: style(b.style),
+        label: clip(b.label, LIMITS.buttonLabel),
+        custom_id: await customId(b.action, b.value),
+      });
     }
+    rows.push({ type: ComponentType.ActionRow, components: row });
   }
   return {
     content: clip(text.join('\n') || view.text, LIMITS.content),
