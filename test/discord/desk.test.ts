@@ -9,8 +9,8 @@ import { defaultConnectors } from '../../src/connectors/registry.js';
 import { queryRows } from '../../src/storage/db.js';
 import { addLines, line, seedCatalog, stageOf } from '../support/desk.js';
 import {
-  APPROVALS,
   type Answer,
+  APPROVALS,
   CHANNEL,
   contentOf,
   DUSERS,
