@@ -28,14 +28,18 @@ export async function unmatchedOverview(
 
 /** The scheduled digest reads the same overview; no person asks, so no role applies. */
 export async function unmatchedDigest(desk: Desk, topPerChannel = 3): Promise<UnmatchedDigest> {
-  const overview = await readOverview(desk, { limit: 200 });
-  return {
-    total: overview.total,
-    channels: overview.channels.map((c) => ({
-      ...c,
-      top: overview.groups.filter((g) => g.channelId === c.channelId).slice(0, topPerChannel),
-    })),
-  };
+  return desk.store.read(async (tx) => {
+    const channels = await tx.orders.unmatchedByChannel();
+    const withTop = [];
+    // Each channel its own top: a channel of small groups is not crowded out by a busier one.
+    for (const c of channels) {
+      withTop.push({
+        ...c,
+        top: await tx.orders.unmatchedGroups({ channelId: c.channelId, limit: topPerChannel }),
+      });
+    }
+    return { total: channels.reduce((n, c) => n + c.count, 0), channels: withTop };
+  });
 }
 
 export interface UnmatchedDigest {
