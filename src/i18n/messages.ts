@@ -631,6 +631,10 @@ const messages = {
     en: 'several products match ({names}); give the product code',
   },
   'discord.unknownChoice': { ko: '알 수 없는 값: {value}', en: 'unknown value: {value}' },
+  'discord.noChoices': {
+    ko: '‘{field}’에 고를 항목이 없습니다. 먼저 등록한 뒤 다시 시도하세요.',
+    en: 'There is nothing to choose for “{field}” yet; add one first.',
+  },
   'discord.done': { ko: '처리했습니다.', en: 'Done.' },
   'discord.fileTooLarge': {
     ko: '첨부 파일을 받을 수 없습니다.',

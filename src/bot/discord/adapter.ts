@@ -258,6 +258,14 @@ export function createDiscordAdapter(
         return message(rendered);
       }
       case 'form': {
+        // Discord refuses a modal with an empty select: say what is missing instead.
+        const empty = reply.form.fields.find(
+          (f) => f.required && (f.kind === 'select' || f.kind === 'multiselect') && !f.options?.length,
+        );
+        if (empty)
+          return message(
+            await render(messageView(t(ctx.locale, 'discord.noChoices', { field: empty.label }))),
+          );
         const draft = { form: reply.form, values: {} };
         const key = await stashForm(draft);
         if (canModal) return modal(ctx, draft, key, 0);
