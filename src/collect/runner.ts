@@ -1,19 +1,23 @@
 // Collection runs in the background (R2, R16): validated and recorded at once, then each account's pages
-// fetched by its connector and stored one transaction a page, accounts side by side. A failing account
-// fails alone; listeners hear progress after every page and the result at the end.
+// fetched by its connector, read ahead while the pages before are stored, and stored as whole pages,
+// those queued meanwhile together in one transaction; accounts side by side. A failing account fails
+// alone; listeners hear progress after every stored batch and the result at the end.
 import type { Connectors } from '../connectors/registry.js';
 import { ConnectorError } from '../connectors/types.js';
 import type { Desk } from '../domain/context.js';
-import type { CollectionRunRecord } from '../domain/ports.js';
+import type { CollectionAccountResult, CollectionRunRecord } from '../domain/ports.js';
 import {
   type AccountReach,
   accountsToCollect,
+  type CollectedPage,
+  type PageSource,
   finishCollection,
   finishCollectionAccount,
   RUN_HEARTBEAT_MS,
   renewAccountCredentials,
   startCollection,
   storeCollectedPage,
+  storeCollectedPages,
   touchCollection,
 } from '../domain/services/collection.js';
 import type { Actor } from '../domain/types.js';
@@ -79,7 +83,13 @@ export class CollectionRunner {
     }, RUN_HEARTBEAT_MS);
     heartbeat.unref();
     try {
-      await this.collectAll(actor, runId, period, tell);
+      await this.collectAll(
+        actor,
+        runId,
+        period,
+        tell,
+        listeners.some((l) => l.progress),
+      );
     } finally {
       clearInterval(heartbeat);
     }
@@ -90,6 +100,7 @@ export class CollectionRunner {
     runId: number,
     period: CollectionRequest,
     tell: (event: keyof CollectionListener, run: CollectionRunRecord) => Promise<void>,
+    wantsProgress: boolean,
   ): Promise<void> {
     let accounts: AccountReach[] = [];
     try {
@@ -98,13 +109,20 @@ export class CollectionRunner {
       for (const id of period.accountIds)
         await finishCollectionAccount(this.desk, runId, id, failureText(error));
     }
+    // Progress is told from the run as read once here and the tallies each batch returns: no read per batch,
+    // and none at all when nobody listens for progress.
+    const run =
+      wantsProgress && accounts.length ? await this.desk.store.read((tx) => tx.collections.get(runId)) : null;
+    const progress = async (tally: CollectionAccountResult) => {
+      if (!run) return;
+      run.accounts = run.accounts.map((a) => (a.accountId === tally.accountId ? tally : a));
+      await tell('progress', { ...run, accounts: run.accounts.map((a) => ({ ...a })) });
+    };
     await Promise.all(
-      accounts.map((account) =>
-        this.collectAccount(actor, runId, account, period, async () => {
-          const run = await this.desk.store.read((tx) => tx.collections.get(runId));
-          if (run) await tell('progress', run);
-        }),
-      ),
+      accounts.map((account) => {
+        const start = run?.accounts.find((a) => a.accountId === account.id);
+        return this.collectAccount(actor, runId, account, period, start, progress);
+      }),
     );
     await tell('finished', await finishCollection(this.desk, runId));
   }
@@ -114,16 +132,17 @@ export class CollectionRunner {
     runId: number,
     account: AccountReach,
     period: CollectionRequest,
-    progress: () => Promise<void>,
+    start: CollectionAccountResult | undefined,
+    progress: (tally: CollectionAccountResult) => Promise<void>,
   ): Promise<void> {
+    let tally = start;
+    const finish = async (failure: string | null) => {
+      await finishCollectionAccount(this.desk, runId, account.id, failure);
+      if (tally) await progress({ ...tally, status: failure ? 'failed' : 'done', error: failure });
+    };
     const connector = this.connectors[account.connector];
     if (!connector) {
-      await finishCollectionAccount(
-        this.desk,
-        runId,
-        account.id,
-        `permanent: no connector "${account.connector}"`,
-      );
+      await finish(`permanent: no connector "${account.connector}"`);
       return;
     }
     // Credentials a mall rotates mid-run (Cafe24 refresh tokens) are sealed and stored at once.
@@ -132,15 +151,160 @@ export class CollectionRunner {
       renewCredentials: (next: Record<string, string>) =>
         renewAccountCredentials(this.desk, account.id, next),
     };
+    const reader = new PageReader(connector.pages(access, period));
     try {
-      for await (const page of connector.pages(access, period)) {
-        await storeCollectedPage(this.desk, actor, runId, account.id, page);
-        await progress();
+      for (let first = await reader.take(); first.length; first = await reader.take()) {
+        tally = await this.store(actor, runId, account.id, first, reader);
+        await progress(tally);
       }
-      await finishCollectionAccount(this.desk, runId, account.id, null);
     } catch (error) {
-      await finishCollectionAccount(this.desk, runId, account.id, failureText(error));
+      await reader.stop();
+      await finish(failureText(error));
+      return;
     }
-    await progress();
+    await finish(null);
+  }
+
+  /**
+   * One transaction: the pages at hand, then those that come while it stores them, up to BATCH_LINES
+   * lines; it commits when none is waiting. While it finishes (claims, tally, commit: short round trips
+   * that a CPU-bound reader would delay), the reader holds back. When it fails, its pages are stored one
+   * by one: those before the failing page as they would have been without the group commit, and the
+   * failing page's error ends the account.
+   */
+  private async store(
+    actor: Actor,
+    runId: number,
+    accountId: number,
+    first: CollectedPage[],
+    reader: PageReader,
+  ): Promise<CollectionAccountResult> {
+    const taken: CollectedPage[] = [];
+    let lines = 0;
+    const source: PageSource = {
+      take() {
+        const pages = taken.length === 0 ? first : reader.poll(BATCH_LINES - lines);
+        taken.push(...pages);
+        lines += linesIn(pages);
+        return pages;
+      },
+      drawn: () => reader.hold(),
+    };
+    try {
+      return (await storeCollectedPages(this.desk, actor, runId, accountId, source)).account;
+    } catch (error) {
+      reader.release();
+      if (taken.length === 1) throw error;
+      let tally: CollectionAccountResult | undefined;
+      for (const page of taken)
+        tally = (await storeCollectedPage(this.desk, actor, runId, accountId, page)).account;
+      return tally!;
+    } finally {
+      reader.release();
+    }
+  }
+}
+
+/**
+ * Lines (orders and claims) stored in one transaction at most, in whole pages (a longer page alone). A
+ * transaction ends sooner when no page is waiting, so this bounds only a reader faster than the store.
+ */
+export const BATCH_LINES = 10_000;
+/** Lines read ahead of the store at most: the reader waits above this. */
+export const READ_AHEAD_LINES = 10_000;
+
+const linesOf = (page: CollectedPage) => Math.max(1, page.orders.length + page.claims.length);
+const linesIn = (pages: CollectedPage[]) => pages.reduce((n, page) => n + linesOf(page), 0);
+
+/**
+ * Reads a connector's pages ahead of the store, into a bounded queue: while pages are stored, the next
+ * ones are fetched. A connector's failure comes after the pages read before it. Held, it asks for no
+ * further page (the one under way still comes) until released.
+ */
+class PageReader {
+  private readonly queue: CollectedPage[] = [];
+  private queued = 0;
+  private ended = false;
+  private failure: { error: unknown } | null = null;
+  private stopped = false;
+  private held = false;
+  private pagesArrived: (() => void) | null = null;
+  private resumed: (() => void) | null = null;
+  private readonly reading: Promise<void>;
+
+  constructor(pages: AsyncIterable<CollectedPage>) {
+    this.reading = this.read(pages);
+  }
+
+  private async read(pages: AsyncIterable<CollectedPage>): Promise<void> {
+    try {
+      for await (const page of pages) {
+        this.queue.push(page);
+        this.queued += linesOf(page);
+        this.signal('pagesArrived');
+        while ((this.queued >= READ_AHEAD_LINES || this.held) && !this.stopped)
+          await new Promise<void>((resolve) => {
+            this.resumed = resolve;
+          });
+        if (this.stopped) break;
+      }
+    } catch (error) {
+      this.failure = { error };
+    } finally {
+      this.ended = true;
+      this.signal('pagesArrived');
+    }
+  }
+
+  private signal(waiter: 'pagesArrived' | 'resumed') {
+    const resolve = this[waiter];
+    this[waiter] = null;
+    resolve?.();
+  }
+
+  /** The pages queued (see `poll`), waiting for one; [] at the end, or then the connector's failure. */
+  async take(): Promise<CollectedPage[]> {
+    while (this.queue.length === 0 && !this.ended)
+      await new Promise<void>((resolve) => {
+        this.pagesArrived = resolve;
+      });
+    if (this.queue.length === 0 && this.failure) throw this.failure.error;
+    return this.poll(BATCH_LINES, true);
+  }
+
+  /**
+   * The whole pages queued now, in order, up to `limit` lines and one demo flag, [] when none fits; with
+   * `atLeastOne`, the first page however long it is.
+   */
+  poll(limit: number, atLeastOne = false): CollectedPage[] {
+    const pages: CollectedPage[] = [];
+    let lines = 0;
+    while (this.queue.length) {
+      const next = this.queue[0]!;
+      const first = pages.length === 0;
+      if (first ? !atLeastOne && linesOf(next) > limit : lines + linesOf(next) > limit) break;
+      if (!first && (next.isDemo ?? false) !== (pages[0]!.isDemo ?? false)) break;
+      pages.push(this.queue.shift()!);
+      lines += linesOf(next);
+    }
+    this.queued -= lines;
+    this.signal('resumed');
+    return pages;
+  }
+
+  hold(): void {
+    this.held = true;
+  }
+
+  release(): void {
+    this.held = false;
+    this.signal('resumed');
+  }
+
+  /** No more pages wanted: the reader ends after the request under way. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.signal('resumed');
+    await this.reading;
   }
 }

@@ -33,46 +33,102 @@ const changesAnswer = z.object({
     .nullish(),
 });
 
-const text = z
-  .string()
-  .nullish()
-  .transform((v) => v ?? '');
-const detailsAnswer = z.object({
-  data: z.array(
-    z.object({
-      order: z.object({
-        orderId: z.string(),
-        ordererName: text,
-        ordererTel: text,
-        paymentDate: z.string().nullish(),
-      }),
-      productOrder: z.object({
-        productOrderId: z.string(),
-        productId: text,
-        sellerProductCode: text,
-        productName: text,
-        productOption: text,
-        quantity: z.number().int().min(1),
-        unitPrice: z.number().int().min(0),
-        totalPaymentAmount: z.number().int().min(0).nullish(),
-        productOrderStatus: z.string(),
-        claimType: z.string().nullish(),
-        shippingMemo: text,
-        shippingAddress: z.object({
-          name: text,
-          tel1: text,
-          baseAddress: text,
-          detailedAddress: text,
-          zipCode: text,
-        }),
-      }),
-      cancel: z.object({ claimId: z.string(), cancelReason: text }).nullish(),
-      return: z.object({ claimId: z.string(), returnReason: text }).nullish(),
-      exchange: z.object({ claimId: z.string(), exchangeReason: text }).nullish(),
-    }),
-  ),
-});
-type Detail = z.infer<typeof detailsAnswer>['data'][number];
+/** A detail as Naver sends it, once `detailOf` checked it: texts may be null or absent (read as ''). */
+interface Detail {
+  order: { orderId: string; ordererName?: Text; ordererTel?: Text; paymentDate?: Text };
+  productOrder: {
+    productOrderId: string;
+    productId?: Text;
+    sellerProductCode?: Text;
+    productName?: Text;
+    productOption?: Text;
+    quantity: number;
+    unitPrice: number;
+    totalPaymentAmount?: number | null;
+    productOrderStatus: string;
+    claimType?: Text;
+    shippingMemo?: Text;
+    shippingAddress: {
+      name?: Text;
+      tel1?: Text;
+      baseAddress?: Text;
+      detailedAddress?: Text;
+      zipCode?: Text;
+    };
+  };
+  cancel?: { claimId: string; cancelReason?: Text } | null;
+  return?: { claimId: string; returnReason?: Text } | null;
+  exchange?: { claimId: string; exchangeReason?: Text } | null;
+}
+type Text = string | null;
+
+// The product-order page is checked by hand rather than by a schema: the same rules (strings, texts that
+// may be null, whole numbers with their minimum, nested objects), checked in place, where the schema
+// built a copy of every line (its costliest part at ten thousand lines a run).
+type Fields = Record<string, unknown>;
+class Malformed extends Error {}
+const isObject = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
+function object(v: unknown): Fields {
+  if (!isObject(v)) throw new Malformed();
+  return v;
+}
+function strings(o: Fields, keys: readonly string[]) {
+  for (const k of keys) if (typeof o[k] !== 'string') throw new Malformed();
+}
+function texts(o: Fields, keys: readonly string[]) {
+  for (const k of keys) if (o[k] != null && typeof o[k] !== 'string') throw new Malformed();
+}
+function whole(v: unknown, min: number) {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw new Malformed();
+}
+function claimPart(v: unknown, reason: string) {
+  if (v == null) return;
+  const o = object(v);
+  strings(o, ['claimId']);
+  texts(o, [reason]);
+}
+
+const ORDER_TEXTS = ['ordererName', 'ordererTel', 'paymentDate'] as const;
+const LINE_TEXTS = [
+  'productId',
+  'sellerProductCode',
+  'productName',
+  'productOption',
+  'claimType',
+  'shippingMemo',
+] as const;
+const ADDRESS_TEXTS = ['name', 'tel1', 'baseAddress', 'detailedAddress', 'zipCode'] as const;
+
+function detailOf(v: unknown): Detail {
+  const d = object(v);
+  const order = object(d.order);
+  strings(order, ['orderId']);
+  texts(order, ORDER_TEXTS);
+  const line = object(d.productOrder);
+  strings(line, ['productOrderId', 'productOrderStatus']);
+  texts(line, LINE_TEXTS);
+  whole(line.quantity, 1);
+  whole(line.unitPrice, 0);
+  if (line.totalPaymentAmount != null) whole(line.totalPaymentAmount, 0);
+  texts(object(line.shippingAddress), ADDRESS_TEXTS);
+  claimPart(d.cancel, 'cancelReason');
+  claimPart(d.return, 'returnReason');
+  claimPart(d.exchange, 'exchangeReason');
+  return d as unknown as Detail;
+}
+
+/** `{ data: Detail[] }`, or a permanent failure: Naver sent something else. */
+function detailsOf(answer: unknown): Detail[] {
+  try {
+    const data = object(answer).data;
+    if (!Array.isArray(data)) throw new Malformed();
+    return data.map(detailOf);
+  } catch (error) {
+    if (error instanceof Malformed)
+      throw new ConnectorError('permanent', 'malformed product-order page from Naver');
+    throw error;
+  }
+}
 
 /** Lines Naver has been paid for and not yet shipped or cancelled: the desk's new orders. */
 const ORDER_STATUSES = new Set(['PAYED']);
@@ -134,26 +190,26 @@ export function naverConnector(policy: RetryPolicy = DEFAULT_RETRY, now = () => 
 
   function toOrder(account: AccountAccess, d: Detail): IncomingOrder {
     const p = d.productOrder;
-    const address = [p.shippingAddress.baseAddress, p.shippingAddress.detailedAddress]
-      .filter(Boolean)
-      .join(' ');
+    const a = p.shippingAddress;
+    const base = a.baseAddress ?? '';
+    const detailed = a.detailedAddress ?? '';
     return {
       channelId: account.channelId,
       mallOrderNo: d.order.orderId,
       mallLineNo: p.productOrderId,
-      mallProductCode: p.sellerProductCode || p.productId,
-      mallProductName: p.productName,
-      mallOption: p.productOption,
+      mallProductCode: p.sellerProductCode || p.productId || '',
+      mallProductName: p.productName ?? '',
+      mallOption: p.productOption ?? '',
       quantity: p.quantity,
       unitPriceKrw: p.unitPrice,
       amountKrw: p.totalPaymentAmount ?? p.unitPrice * p.quantity,
-      ordererName: d.order.ordererName,
-      ordererPhone: d.order.ordererTel,
-      recipientName: p.shippingAddress.name,
-      recipientPhone: p.shippingAddress.tel1,
-      address,
-      zip: p.shippingAddress.zipCode,
-      deliveryMessage: p.shippingMemo,
+      ordererName: d.order.ordererName ?? '',
+      ordererPhone: d.order.ordererTel ?? '',
+      recipientName: a.name ?? '',
+      recipientPhone: a.tel1 ?? '',
+      address: base && detailed ? `${base} ${detailed}` : base || detailed,
+      zip: a.zipCode ?? '',
+      deliveryMessage: p.shippingMemo ?? '',
       orderedAt: d.order.paymentDate ? new Date(d.order.paymentDate) : undefined,
     };
   }
@@ -204,8 +260,7 @@ export function naverConnector(policy: RetryPolicy = DEFAULT_RETRY, now = () => 
         );
         const ids = [...new Set((changes.data?.lastChangeStatuses ?? []).map((c) => c.productOrderId))];
         const details = ids.length
-          ? parse(
-              detailsAnswer,
+          ? detailsOf(
               await requestJson(
                 `${base}/v1/pay-order/seller/product-orders/query`,
                 {
@@ -215,8 +270,7 @@ export function naverConnector(policy: RetryPolicy = DEFAULT_RETRY, now = () => 
                 },
                 policy,
               ),
-              'product-order',
-            ).data
+            )
           : [];
         const more = changes.data?.more;
         cursor = more

@@ -211,11 +211,14 @@ export interface OrdersPort {
     scope: { serials: number[] } | { channelIds: number[] },
     actor: string,
   ): Promise<{ moved: number[]; blocked: number[] }>;
-  /** Inserts; rows whose (channel, mall order no, line no) exists already are skipped. */
+  /**
+   * Inserts; rows whose (channel, mall order no, line no) exists already are skipped, and of rows given
+   * twice only the first is stored. `index`: the position in `rows` of the row an inserted serial holds.
+   */
   insert(
     rows: NewOrder[],
     actor: string,
-  ): Promise<{ inserted: { serial: number; key: string }[]; duplicates: number }>;
+  ): Promise<{ inserted: { serial: number; index: number }[]; duplicates: number }>;
   /**
    * Unmatched orders with this key become intake orders of the first item; a bundle's further items
    * become orders of their own (line `<line>/<n>`). Returns every serial that entered intake.
@@ -441,13 +444,16 @@ export interface CollectionsPort {
     periodTo: string;
     accountIds: number[];
   }): Promise<number>;
-  /** Adds a page's counts to the account's tally and keeps the cursor to resume from. */
+  /**
+   * Adds the counts of a page (or of whole pages stored together) to the account's tally and keeps the
+   * cursor to resume from; returns the account's tally as it now stands.
+   */
   recordPage(
     runId: number,
     accountId: number,
     counts: { fetched: number; created: number; duplicates: number; unmatched: number; claims: number },
     cursor: string | null,
-  ): Promise<void>;
+  ): Promise<CollectionAccountResult>;
   finishAccount(
     runId: number,
     accountId: number,

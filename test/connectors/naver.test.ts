@@ -140,4 +140,69 @@ describe('Naver Commerce connector', () => {
     expect((odd as ConnectorError).kind).toBe('permanent');
     expect((odd as ConnectorError).message).toContain('malformed');
   });
+
+  it('checks each product order as documented: a bad one is permanent at once; absent texts read as empty', async () => {
+    const s = await setup(naverLines('2026-11-25', 1, 'A'));
+    const detail = (productOrder: Record<string, unknown>, order: Record<string, unknown> = {}) => ({
+      status: 200,
+      body: {
+        data: [
+          {
+            order: { orderId: 'O-1', ...order },
+            productOrder: {
+              productOrderId: 'A00000000',
+              quantity: 2,
+              unitPrice: 1000,
+              productOrderStatus: 'PAYED',
+              shippingAddress: {},
+              ...productOrder,
+            },
+          },
+        ],
+      },
+    });
+    const day = { from: '2026-11-25', to: '2026-11-25' };
+    for (const bad of [
+      detail({ quantity: 0 }),
+      detail({ quantity: 1.5 }),
+      detail({ unitPrice: '1000' }),
+      detail({ totalPaymentAmount: -1 }),
+      detail({ productName: 7 }),
+      detail({ shippingAddress: null }),
+      detail({}, { orderId: 1 }),
+      { status: 200, body: { data: 'none' } },
+    ]) {
+      s.fake.fail(QUERY, bad);
+      const error = await s.collect(day).catch((e: unknown) => e);
+      expect(error, JSON.stringify(bad)).toBeInstanceOf(ConnectorError);
+      expect((error as ConnectorError).kind).toBe('permanent');
+      expect((error as ConnectorError).message).toBe('malformed product-order page from Naver');
+    }
+    s.fake.fail(
+      QUERY,
+      detail({ productName: null, sellerProductCode: null, productId: '9000001' }, { ordererName: null }),
+    );
+    const [page] = await s.collect(day);
+    expect(page!.orders).toEqual([
+      {
+        channelId: 7,
+        mallOrderNo: 'O-1',
+        mallLineNo: 'A00000000',
+        mallProductCode: '9000001',
+        mallProductName: '',
+        mallOption: '',
+        quantity: 2,
+        unitPriceKrw: 1000,
+        amountKrw: 2000,
+        ordererName: '',
+        ordererPhone: '',
+        recipientName: '',
+        recipientPhone: '',
+        address: '',
+        zip: '',
+        deliveryMessage: '',
+        orderedAt: undefined,
+      },
+    ]);
+  });
 });

@@ -1,8 +1,12 @@
 // R2 (which accounts, how long a period) and R16 (a run, its tally per account, its history).
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CollectionRunner } from '../../src/collect/runner.js';
+import type { Connector } from '../../src/connectors/types.js';
 import type { Desk } from '../../src/domain/context.js';
+import type { CollectionRunRecord } from '../../src/domain/ports.js';
 import {
+  type CollectedPage,
   collectionHistory,
   finishCollection,
   finishCollectionAccount,
@@ -10,11 +14,22 @@ import {
   RUN_STALE_AFTER_MS,
   startCollection,
   storeCollectedPage,
+  storeCollectedPages,
   touchCollection,
 } from '../../src/domain/services/collection.js';
+import type { IncomingOrder } from '../../src/domain/services/intake.js';
 import { orders } from '../../src/storage/schema.js';
 import { actor, freshDesk, line, seedCatalog } from '../support/desk.js';
-import { allOrders, auditOf, claimsOf, expectDomainError, openTestDatabase, rowOf } from './helpers.js';
+import {
+  allOrders,
+  auditOf,
+  claimsOf,
+  expectDomainError,
+  fixedClock,
+  giftEvent,
+  openTestDatabase,
+  rowOf,
+} from './helpers.js';
 
 beforeAll(openTestDatabase);
 
@@ -288,5 +303,382 @@ describe('R16: a collection run', () => {
     expect(await markInterruptedRuns(desk, RUN_STALE_AFTER_MS)).toEqual([dead]);
     expect((await runOf(desk, alive)).status).toBe('running');
     expect((await runOf(desk, dead)).status).toBe('interrupted');
+  });
+});
+
+describe('R16: group commit — several whole pages in one transaction', () => {
+  const tally = async (desk: Desk, runId: number, accountId: number) =>
+    (await runOf(desk, runId)).accounts.find((a) => a.accountId === accountId)!;
+  // What a run leaves in the orders (ids, stage, badges, recipient), comparable between two databases.
+  const ordersAsStored = async (desk: Desk) =>
+    (await allOrders(desk)).map((o) => ({
+      serial: o.serial,
+      line: `${o.mallOrderNo}/${o.mallLineNo}`,
+      stage: o.stage,
+      closedStatus: o.closedStatus,
+      badges: o.badges,
+      productId: o.productId,
+      recipientName: o.recipientName,
+      version: o.version,
+    }));
+
+  /** Three pages: an unmatched line, a line given twice, a claim for an earlier page's line and one for a later's. */
+  function pages(channelId: number): CollectedPage[] {
+    const a = line(channelId, { mallOrderNo: 'GC-1' });
+    const b = line(channelId, { mallOrderNo: 'GC-2', mallProductCode: 'P-NEW' });
+    const c = line(channelId, { mallOrderNo: 'GC-3' });
+    const d = line(channelId, { mallOrderNo: 'GC-4' });
+    const claim = (mallOrderNo: string, mallClaimId: string) => ({
+      channelId,
+      mallOrderNo,
+      mallLineNo: '1',
+      type: 'cancel' as const,
+      reason: '단순 변심',
+      mallClaimId,
+    });
+    return [
+      // Page 1 asks to cancel GC-4, which only page 3 brings: as page by page, the claim finds nothing.
+      { orders: [a, b], claims: [claim('GC-4', 'CL-4')], cursor: 'c1' },
+      // GC-1 again, with another recipient: the first page's line is the one kept.
+      { orders: [c, { ...a, recipientName: '다른 사람' }], claims: [claim('GC-1', 'CL-1')], cursor: 'c2' },
+      { orders: [d], claims: [], cursor: 'c3' },
+    ];
+  }
+
+  it('R16: stores them as page after page would: the same orders, claims and tally, the last cursor; again, nothing new', async () => {
+    // Page by page, twice (a second run over the same period).
+    const one = await freshDesk();
+    const f = await seedCatalog(one.desk);
+    const acc = await account(one.desk, f.channelId);
+    const run = await startCollection(one.desk, op, {
+      accountIds: [acc],
+      from: '2026-11-25',
+      to: '2026-11-25',
+    });
+    const given = pages(f.channelId);
+    const pageByPage = [];
+    for (let time = 0; time < 2; time++) {
+      for (const page of given) await storeCollectedPage(one.desk, collector, run, acc, page);
+      pageByPage.push({ orders: await ordersAsStored(one.desk), tally: await tally(one.desk, run, acc) });
+    }
+
+    // The same pages in one transaction, twice.
+    const { desk } = await freshDesk();
+    await seedCatalog(desk);
+    await account(desk, f.channelId);
+    const runId = await startCollection(desk, op, {
+      accountIds: [acc],
+      from: '2026-11-25',
+      to: '2026-11-25',
+    });
+    expect(runId).toBe(run);
+    const stored = await storeCollectedPages(desk, collector, runId, acc, given);
+
+    expect(await ordersAsStored(desk)).toEqual(pageByPage[0]!.orders);
+    expect(await tally(desk, runId, acc)).toEqual(pageByPage[0]!.tally);
+    expect(pageByPage[0]!.tally).toMatchObject({
+      fetched: 5,
+      created: 3,
+      unmatched: 1,
+      duplicates: 1,
+      claims: 1,
+      cursor: 'c3',
+    });
+    expect(stored).toMatchObject({ duplicates: 1, claims: 1, account: pageByPage[0]!.tally });
+    expect(stored.created).toHaveLength(4);
+    const orders = await allOrders(desk);
+    const byNo = (no: string) => orders.find((o) => o.mallOrderNo === no)!;
+    expect(byNo('GC-1')).toMatchObject({ stage: 'closed', closedStatus: 'cancelled' });
+    expect(byNo('GC-1').recipientName).not.toBe('다른 사람');
+    expect(byNo('GC-4')).toMatchObject({ stage: 'intake', badges: ['collected'] });
+    // One transaction, one `collected` entry for the batch.
+    const collected = await auditOf(desk, { action: 'collected' });
+    expect(collected.map((e) => e.serials)).toEqual([stored.created]);
+
+    // Again: no order added, the lines counted as duplicates; page 1's claim now finds GC-4, as page by
+    // page it does too.
+    const again = await storeCollectedPages(desk, collector, runId, acc, given);
+    expect(again).toMatchObject({ created: [], unmatched: [], duplicates: 5, gifts: [], claims: 1 });
+    expect(await ordersAsStored(desk)).toEqual(pageByPage[1]!.orders);
+    expect(await tally(desk, runId, acc)).toEqual(pageByPage[1]!.tally);
+    expect(pageByPage[1]!.tally).toMatchObject({
+      fetched: 10,
+      created: 3,
+      duplicates: 6,
+      claims: 2,
+      cursor: 'c3',
+    });
+    expect(await allOrders(desk)).toHaveLength(4);
+  });
+
+  it('R16: with a gift event and claims on gifted orders, the batch still stores as page after page would', async () => {
+    const claim = (
+      channelId: number,
+      mallOrderNo: string,
+      mallClaimId: string,
+      type = 'cancel' as const,
+    ) => ({
+      channelId,
+      mallOrderNo,
+      mallLineNo: '1',
+      type,
+      reason: '단순 변심',
+      mallClaimId,
+    });
+    const given = (channelId: number): CollectedPage[] => [
+      {
+        orders: [line(channelId, { mallOrderNo: 'GF-1' }), line(channelId, { mallOrderNo: 'GF-2' })],
+        claims: [],
+        cursor: 'c1',
+      },
+      // GF-1 is cancelled (its gift goes with it); GF-3 arrives with a cancel and a return of its own page.
+      {
+        orders: [line(channelId, { mallOrderNo: 'GF-3' })],
+        claims: [claim(channelId, 'GF-1', 'CL-1'), claim(channelId, 'GF-3', 'CL-3')],
+        cursor: 'c2',
+      },
+      // A second cancel for GF-1, from a later page: it finds the order closed already.
+      {
+        orders: [line(channelId, { mallOrderNo: 'GF-4' })],
+        claims: [claim(channelId, 'GF-1', 'CL-1b')],
+        cursor: 'c3',
+      },
+    ];
+    // Serials differ (a batch inserts its orders before their gifts), so orders are named by mall line.
+    const outcome = async (desk: Desk, runId: number, acc: number) => {
+      const rows = await allOrders(desk);
+      const lineOf = new Map(rows.map((o) => [o.serial, `${o.mallOrderNo}/${o.mallLineNo}`]));
+      const lines = (serials: number[]) => serials.map((n) => lineOf.get(n)).sort();
+      const audit = (await auditOf(desk)).reverse();
+      return {
+        orders: rows
+          .map((o) => ({
+            line: lineOf.get(o.serial),
+            stage: o.stage,
+            closedStatus: o.closedStatus,
+            badges: o.badges,
+            productId: o.productId,
+            deleted: o.deleteReason,
+            giftOf: o.giftParentSerial && lineOf.get(o.giftParentSerial),
+          }))
+          .sort((x, y) => x.line!.localeCompare(y.line!)),
+        claims: (
+          await Promise.all(
+            rows.map(async (o) =>
+              (await claimsOf(desk, o.serial)).map((c) => [lineOf.get(o.serial), c.type, c.status]),
+            ),
+          )
+        )
+          .flat()
+          .sort(),
+        tally: await tally(desk, runId, acc),
+        // Per claim and per removal, in order; gifts generated, all together.
+        audit: audit
+          .filter((e) => e.action === 'claim_collected' || e.action === 'delete')
+          .map((e) => [e.action, lines(e.serials), lines((e.detail?.closed as number[] | undefined) ?? [])]),
+        gifted: lines(audit.filter((e) => e.action === 'gift_generated').flatMap((e) => e.serials)),
+      };
+    };
+
+    const one = await freshDesk({}, fixedClock);
+    const f = await seedCatalog(one.desk);
+    await giftEvent(one.desk, f);
+    const acc = await account(one.desk, f.channelId);
+    const run = await startCollection(one.desk, op, {
+      accountIds: [acc],
+      from: '2026-11-26',
+      to: '2026-11-26',
+    });
+    const pages = given(f.channelId);
+    for (const page of pages) await storeCollectedPage(one.desk, collector, run, acc, page);
+    const pageByPage = await outcome(one.desk, run, acc);
+
+    const { desk } = await freshDesk({}, fixedClock);
+    await seedCatalog(desk);
+    await giftEvent(desk, f);
+    await account(desk, f.channelId);
+    const runId = await startCollection(desk, op, {
+      accountIds: [acc],
+      from: '2026-11-26',
+      to: '2026-11-26',
+    });
+    const stored = await storeCollectedPages(desk, collector, runId, acc, pages);
+
+    expect(await outcome(desk, runId, acc)).toEqual(pageByPage);
+    expect(stored.gifts).toHaveLength(4);
+    expect(pageByPage.orders.filter((o) => o.deleted)).toHaveLength(2);
+    expect(pageByPage.tally).toMatchObject({ fetched: 4, created: 4, claims: 3, cursor: 'c3' });
+  });
+
+  it('R16: a failing page fails the whole batch: none of its pages is stored, nor its tally', async () => {
+    const { desk } = await freshDesk();
+    const f = await seedCatalog(desk);
+    const acc = await account(desk, f.channelId);
+    const runId = await startCollection(desk, op, {
+      accountIds: [acc],
+      from: '2026-11-25',
+      to: '2026-11-25',
+    });
+    const [p1, p2] = pages(f.channelId);
+    const bad: CollectedPage = { orders: [line(f.channelId, { quantity: -1 })], claims: [], cursor: 'bad' };
+
+    await expectDomainError(storeCollectedPages(desk, collector, runId, acc, [p1!, p2!, bad]), 'VALIDATION', {
+      field: 'quantity',
+    });
+
+    expect(await allOrders(desk)).toEqual([]);
+    expect(await tally(desk, runId, acc)).toMatchObject({ fetched: 0, created: 0, claims: 0, cursor: null });
+    expect(await auditOf(desk, { action: 'collected' })).toEqual([]);
+  });
+
+  it('R16: the runner keeps the whole pages before a failing page, fails the account, and keeps that cursor', async () => {
+    const { desk } = await freshDesk();
+    const f = await seedCatalog(desk);
+    const acc = await desk.store.transaction((tx) =>
+      tx.catalog.createAccount({
+        channelId: f.channelId,
+        name: '가짜몰',
+        connector: 'fake',
+        status: 'normal',
+        services: ['collect_orders'],
+      }),
+    );
+    const page = (no: string, cursor: string, over: Partial<IncomingOrder> = {}): CollectedPage => ({
+      orders: [
+        line(f.channelId, { mallOrderNo: `${no}-a`, ...over }),
+        line(f.channelId, { mallOrderNo: `${no}-b` }),
+      ],
+      claims: [],
+      cursor,
+    });
+    const given = [
+      page('P1', 'c1'),
+      page('P2', 'c2'),
+      page('P3', 'c3', { quantity: 0.5 }),
+      page('P4', null!),
+    ];
+    let served = 0;
+    const fake: Connector = {
+      async verify() {},
+      async *pages() {
+        for (const p of given) {
+          served++;
+          yield p;
+        }
+      },
+    };
+    const runner = new CollectionRunner(desk, { fake });
+
+    const runId = await runner.start(op, { accountIds: [acc], from: '2026-11-25', to: '2026-11-25' });
+    await runner.idle();
+
+    const run = await runOf(desk, runId);
+    expect(run.status).toBe('failed');
+    expect(run.accounts[0]).toMatchObject({
+      status: 'failed',
+      error: 'internal: the account could not be collected',
+      fetched: 4,
+      created: 4,
+      cursor: 'c2',
+    });
+    const orders = await allOrders(desk);
+    expect(orders.map((o) => o.mallOrderNo).sort()).toEqual(['P1-a', 'P1-b', 'P2-a', 'P2-b']);
+    // The pages were read ahead and tried together first: the rolled-back batch used serials 1001–1002
+    // (page 1, inserted before page 3 was refused), so page by page they came back as 1003 onwards.
+    expect(Math.min(...orders.map((o) => o.serial))).toBe(1003);
+    expect(served).toBeGreaterThanOrEqual(3);
+  });
+
+  it('R16: progress comes from the tallies the batches return; without a progress listener the run is not read', async () => {
+    const { desk } = await freshDesk();
+    const f = await seedCatalog(desk);
+    const acc = await desk.store.transaction((tx) =>
+      tx.catalog.createAccount({
+        channelId: f.channelId,
+        name: '가짜몰',
+        connector: 'fake',
+        status: 'normal',
+        services: ['collect_orders'],
+      }),
+    );
+    const fake: Connector = {
+      async verify() {},
+      async *pages() {
+        yield { orders: [line(f.channelId), line(f.channelId)], claims: [], cursor: 'c1' };
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        yield { orders: [line(f.channelId, { mallProductCode: 'P-NEW' })], claims: [], cursor: null };
+      },
+    };
+    let reads = 0;
+    const counted: Desk = {
+      ...desk,
+      store: {
+        ...desk.store,
+        read: (fn) => {
+          reads++;
+          return desk.store.read(fn);
+        },
+      },
+    };
+    const runner = new CollectionRunner(counted, { fake });
+
+    await runner.start(op, { accountIds: [acc], from: '2026-11-25', to: '2026-11-25' });
+    await runner.idle();
+    // accountsToCollect only.
+    expect(reads).toBe(1);
+
+    reads = 0;
+    const progress: CollectionRunRecord[] = [];
+    const finished: CollectionRunRecord[] = [];
+    const runId = await runner.start(
+      op,
+      { accountIds: [acc], from: '2026-11-25', to: '2026-11-25' },
+      { progress: (run) => void progress.push(run), finished: (run) => void finished.push(run) },
+    );
+    await runner.idle();
+    expect(reads).toBe(2);
+    expect(progress.length).toBeGreaterThanOrEqual(2);
+    expect(progress.every((r) => r.id === runId && r.status === 'running')).toBe(true);
+    const last = progress.at(-1)!.accounts[0]!;
+    const final = finished[0]!.accounts[0]!;
+    expect(last).toEqual(final);
+    expect(final).toMatchObject({ status: 'done', fetched: 3, created: 2, unmatched: 1, cursor: null });
+    // Each progress is its own copy (a listener may keep it).
+    expect(progress[0]!.accounts[0]).not.toBe(progress.at(-1)!.accounts[0]);
+  });
+
+  it('R16: text is stored as given: quotes, backslashes, line breaks, tabs, braces', async () => {
+    const { desk } = await freshDesk();
+    const f = await seedCatalog(desk);
+    const acc = await account(desk, f.channelId);
+    const runId = await startCollection(desk, op, {
+      accountIds: [acc],
+      from: '2026-11-25',
+      to: '2026-11-25',
+    });
+    const odd = [
+      'say "hi"',
+      'back\\slash \\" end\\',
+      'two\nlines\tand tab',
+      '{braces}, commas, NULL',
+      'NULL',
+      '',
+      '  spaces kept inside  ',
+    ];
+    const lines = odd.map((text, i) =>
+      line(f.channelId, { mallOrderNo: `TX-${i}`, deliveryMessage: text, mallProductName: text || 'x' }),
+    );
+
+    await storeCollectedPages(desk, collector, runId, acc, [
+      { orders: lines.slice(0, 3), claims: [], cursor: 'c1' },
+      { orders: lines.slice(3), claims: [], cursor: null },
+    ]);
+
+    const stored = await allOrders(desk);
+    for (const [i, text] of odd.entries()) {
+      const o = stored.find((r) => r.mallOrderNo === `TX-${i}`)!;
+      expect(o.deliveryMessage).toBe(text.trim());
+      expect(o.mallProductName).toBe((text || 'x').trim());
+    }
   });
 });

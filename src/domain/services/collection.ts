@@ -1,12 +1,26 @@
-// R2, R16, R17: a collection run, stored a page at a time; each page is one transaction, so a process
-// killed mid-run leaves no half page. The background runner and the connectors come with their issue.
+// R2, R16, R17: a collection run, stored by whole pages; each page, or each batch of whole pages, is one
+// transaction, so a process killed mid-run leaves no half page. The background runner and the
+// connectors come with their issue.
 import type { Desk } from '../context.js';
 import { DomainError } from '../errors.js';
-import type { CollectionRunRecord } from '../ports.js';
+import type { CollectionAccountResult, CollectionRunRecord, GiftEventRecord, MatchItem } from '../ports.js';
+import { matchKey } from '../rules/mall-key.js';
 import { validateCollection } from '../rules/collection.js';
 import type { Actor } from '../types.js';
 import { requireRole } from './actors.js';
-import { type CollectedClaim, type IncomingOrder, storeCollectedClaims, storeOrders } from './intake.js';
+import {
+  type CollectedClaim,
+  type IncomingOrder,
+  intakeChannels,
+  type MatchKey,
+  matchKeyOf,
+  matchOrders,
+  normalizeOrders,
+  type StoreResult,
+  storeCollectedClaims,
+  storedOrders,
+  withGifts,
+} from './intake.js';
 
 export async function startCollection(
   desk: Desk,
@@ -104,6 +118,12 @@ export interface CollectedPage {
   isDemo?: boolean;
 }
 
+export interface StoredPages extends StoreResult {
+  claims: number;
+  /** The account's tally in the run after these pages. */
+  account: CollectionAccountResult;
+}
+
 /** One page in one transaction: orders (deduplicated, matched, gifts) and claims, and the tally. */
 export async function storeCollectedPage(
   desk: Desk,
@@ -111,40 +131,179 @@ export async function storeCollectedPage(
   runId: number,
   accountId: number,
   page: CollectedPage,
-) {
+): Promise<StoredPages> {
+  return storeCollectedPages(desk, actor, runId, accountId, [page]);
+}
+
+/** Where a transaction draws its pages from, as it goes. */
+export interface PageSource {
+  /** The next whole pages at hand, in order, with one demo flag; [] when there are none. */
+  take(): CollectedPage[];
+  /**
+   * The transaction draws no more: what is left (claims, tally, commit) is a few short round trips, which
+   * a reader fetching pages in the same process had better not slow down.
+   */
+  drawn?(): void;
+}
+
+/**
+ * Whole pages of one account stored in one transaction (a group commit: a killed process still leaves
+ * no half page). `pages` is a list, or a source the transaction draws from as it goes, never waiting
+ * for a mall. The result is the same as storing the pages one after the other: every page's orders (a
+ * line given twice is stored from its first page), and the claims of page k, which see the orders
+ * stored before and those of pages 1…k. The tally adds up every page and keeps the last page's cursor.
+ *
+ * The orders of each draw go in one insert, sent without waiting for the one before (postgres.js
+ * pipelines them; PGlite runs them in turn); the transaction waits only when no page is at hand, and
+ * draws again once the last insert is done. Matches and gift events are read once per transaction, for
+ * the products and channels it meets; with gift events at hand, draws are stored one after another. The
+ * claims come last, each seeing only the lines of its page and before.
+ */
+export async function storeCollectedPages(
+  desk: Desk,
+  actor: Actor,
+  runId: number,
+  accountId: number,
+  pages: CollectedPage[] | PageSource,
+): Promise<StoredPages> {
+  const source = Array.isArray(pages) ? once(pages) : pages;
   return desk.store.transaction(async (tx) => {
-    const stored = await storeOrders(
-      tx,
-      actor,
-      // Object.assign rather than a spread with a trailing property: the same copy, cheaper per line.
-      page.orders.map((o) => Object.assign({}, o, { accountId })),
-      { source: 'api', collectionRunId: runId, isDemo: page.isDemo ?? false },
-      desk.now(),
-    );
-    const claims = await storeCollectedClaims(tx, actor, page.claims);
-    await tx.collections.recordPage(
-      runId,
-      accountId,
-      {
-        fetched: page.orders.length,
-        created: stored.created.length - stored.unmatched.length,
-        duplicates: stored.duplicates,
-        unmatched: stored.unmatched.length,
-        claims: claims.stored,
-      },
-      page.cursor,
-    );
-    if (stored.created.length) {
-      await tx.audit.append({
-        actor: actor.id,
-        source: actor.source,
-        action: 'collected',
-        serials: stored.created,
-        detail: { runId, accountId },
-      });
+    const taken: CollectedPage[] = [];
+    const known = new Map<string, MatchItem[]>();
+    const events = new Map<number, GiftEventRecord[]>();
+    /** The page (in `taken`) of every line drawn, and of every claim. */
+    const linePages: number[] = [];
+    const claims: CollectedClaim[] = [];
+    const claimPages: number[] = [];
+    const draws: Promise<StoreResult & { origins: Map<number, number> }>[] = [];
+    for (;;) {
+      let draw = source.take();
+      if (draw.length === 0 && draws.length) {
+        await draws.at(-1);
+        draw = source.take();
+      }
+      if (draw.length === 0) break;
+      const isDemo = draw[0]!.isDemo ?? false;
+      if (draw.some((p) => (p.isDemo ?? false) !== isDemo)) {
+        throw new Error('storeCollectedPages: pages of one draw share the demo flag');
+      }
+      const incoming: IncomingOrder[] = [];
+      const lineBase = linePages.length;
+      for (const page of draw) {
+        const index = taken.push(page) - 1;
+        for (const o of page.orders) {
+          incoming.push(o);
+          linePages.push(index);
+        }
+        for (const c of page.claims) {
+          claims.push(c);
+          claimPages.push(index);
+        }
+      }
+      // Matches and gift events this transaction has not read yet, read while the lines are normalised.
+      const missing = new Map<string, MatchKey>();
+      const channels = new Set<number>();
+      for (const o of incoming) {
+        if (!events.has(o.channelId)) channels.add(o.channelId);
+        if (o.productId != null) continue;
+        const k = matchKeyOf(o);
+        const key = matchKey(k);
+        if (!known.has(key)) missing.set(key, k);
+      }
+      const reading = Promise.all([
+        missing.size ? tx.catalog.matchesFor([...missing.values()]) : undefined,
+        channels.size ? tx.gifts.activeFor([...channels]) : undefined,
+      ]);
+      reading.catch(() => {}); // awaited below; a refused line must not leave it unobserved
+      const lines = normalizeOrders(
+        incoming,
+        { source: 'api', accountId, collectionRunId: runId, isDemo },
+        desk.now(),
+      );
+      const [found, active] = await reading;
+      for (const key of missing.keys()) known.set(key, found?.get(key) ?? []);
+      for (const c of channels) events.set(c, active?.filter((e) => e.channelId === c) ?? []);
+      const { rows, origins } = matchOrders(incoming, lines, known);
+      const gifting = intakeChannels(rows).flatMap((c) => events.get(c) ?? []);
+      const inserting = tx.orders.insert(rows, actor.id);
+      const stored = inserting.then((inserted) =>
+        withGifts(
+          tx,
+          actor,
+          storedOrders(
+            rows,
+            origins.map((i) => lineBase + i),
+            inserted,
+          ),
+          gifting,
+        ),
+      );
+      stored.catch(() => {}); // awaited below, or the transaction failed already
+      draws.push(stored);
+      // Gift orders are inserted when their draw's insert returns: then draws go one after another.
+      if (gifting.length) await stored;
     }
-    return { ...stored, claims: claims.stored };
+    if (taken.length === 0) throw new Error('storeCollectedPages: no page');
+    source.drawn?.();
+    const result: StoreResult & { claims: number } = {
+      created: [],
+      unmatched: [],
+      duplicates: 0,
+      gifts: [],
+      claims: 0,
+    };
+    const origins = new Map<number, number>();
+    for (const draw of await Promise.all(draws)) {
+      result.created.push(...draw.created);
+      result.unmatched.push(...draw.unmatched);
+      result.gifts.push(...draw.gifts);
+      result.duplicates += draw.duplicates;
+      for (const [serial, line] of draw.origins) origins.set(serial, line);
+    }
+    const visible = (claim: number, serial: number) => {
+      const line = origins.get(serial);
+      return line === undefined || linePages[line]! <= claimPages[claim]!;
+    };
+    result.claims = (
+      await storeCollectedClaims(tx, actor, claims, taken.length > 1 ? visible : undefined, claimPages)
+    ).stored;
+    // The tally and the audit entry together (one round trip where the driver pipelines).
+    const [account] = await Promise.all([
+      tx.collections.recordPage(
+        runId,
+        accountId,
+        {
+          fetched: linePages.length,
+          created: result.created.length - result.unmatched.length,
+          duplicates: result.duplicates,
+          unmatched: result.unmatched.length,
+          claims: result.claims,
+        },
+        taken.at(-1)!.cursor,
+      ),
+      result.created.length
+        ? tx.audit.append({
+            actor: actor.id,
+            source: actor.source,
+            action: 'collected',
+            serials: result.created,
+            detail: { runId, accountId },
+          })
+        : undefined,
+    ]);
+    return { ...result, account };
   });
+}
+
+function once(pages: CollectedPage[]): PageSource {
+  let given = false;
+  return {
+    take() {
+      if (given) return [];
+      given = true;
+      return pages;
+    },
+  };
 }
 
 export async function finishCollectionAccount(

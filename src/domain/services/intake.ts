@@ -5,10 +5,10 @@ import { DomainError } from '../errors.js';
 import type { DeskTx, GiftEventRecord, MatchItem, NewOrder, StagedRow } from '../ports.js';
 import { normalizePhone, normalizeZip } from '../rules/contact.js';
 import { type GiftParent, giftOrdersFor } from '../rules/gifts.js';
-import { mallKey, matchKey } from '../rules/mall-key.js';
+import { matchKey } from '../rules/mall-key.js';
 import { packingKey } from '../rules/packing.js';
 import { BEFORE_WMS } from '../rules/stage-rules.js';
-import type { Actor, ClaimType, OrderKind, OrderSource } from '../types.js';
+import type { Actor, ClaimType, OrderKind, OrderSource, OrderState } from '../types.js';
 import { requireRole } from './actors.js';
 import { GIFT_REASON, removeGifts } from './order-actions.js';
 
@@ -39,6 +39,8 @@ export interface IncomingOrder {
 
 export interface StoreOptions {
   source: Exclude<OrderSource, 'gift'>;
+  /** The mall account every line came from (a collection), over any the lines carry. */
+  accountId?: number;
   collectionRunId?: number;
   importId?: string;
   isDemo?: boolean;
@@ -52,6 +54,7 @@ export interface StoreResult {
 }
 
 const MAX_INT = 2_147_483_647;
+const AMOUNT_FIELDS = ['quantity', 'unitPriceKrw', 'amountKrw'] as const;
 
 const SOURCE_BADGE: Record<StoreOptions['source'], string> = {
   api: 'collected',
@@ -67,29 +70,72 @@ export async function storeOrders(
   options: StoreOptions,
   now: Date,
 ): Promise<StoreResult> {
-  const needMatch = incoming.filter((o) => o.productId == null);
-  const matches = await tx.catalog.matchesFor(
-    needMatch.map((o) => ({
-      channelId: o.channelId,
-      mallProductCode: o.mallProductCode ?? '',
-      mallOption: o.mallOption ?? '',
-    })),
-  );
-  const rows: NewOrder[] = [];
-  for (const o of incoming) {
+  // The matches are read while the lines are normalised (a page's worth of CPU hidden behind the round trip).
+  const matching = tx.catalog.matchesFor(matchKeysOf(incoming));
+  matching.catch(() => {}); // awaited below; a refused line must not leave it unobserved
+  const lines = normalizeOrders(incoming, options, now);
+  const { rows, origins } = matchOrders(incoming, lines, await matching);
+  // The gift events are read right behind the insert (pipelined), for every channel a line may enter in.
+  const inserting = tx.orders.insert(rows, actor.id);
+  const reading = tx.gifts.activeFor(intakeChannels(rows));
+  reading.catch(() => {});
+  const stored = storedOrders(rows, origins, await inserting);
+  const { origins: _origins, ...result } = await withGifts(tx, actor, stored, await reading);
+  return result;
+}
+
+export interface MatchKey {
+  channelId: number;
+  mallProductCode: string;
+  mallOption: string;
+}
+
+/** The match key a line is looked up by, as the line gives it. */
+export const matchKeyOf = (o: IncomingOrder): MatchKey => ({
+  channelId: o.channelId,
+  mallProductCode: o.mallProductCode ?? '',
+  mallOption: o.mallOption ?? '',
+});
+
+/** The match keys of lines without a product. */
+export const matchKeysOf = (incoming: IncomingOrder[]) =>
+  incoming.filter((o) => o.productId == null).map(matchKeyOf);
+
+/** Lines as they are stored (see normalizeLine), checked: whole KRW within the column's range. */
+export function normalizeOrders(incoming: IncomingOrder[], options: StoreOptions, now: Date): NewOrder[] {
+  return incoming.map((o) => {
     const base = toNewOrder(o, options, now);
     // Quantities, prices and amounts are whole KRW within the column's range (a bad file or feed is refused).
-    for (const field of ['quantity', 'unitPriceKrw', 'amountKrw'] as const) {
+    for (const field of AMOUNT_FIELDS) {
       if (!Number.isSafeInteger(base[field]) || base[field] < 0 || base[field] > MAX_INT) {
         throw new DomainError('VALIDATION', { field, value: base.mallOrderNo });
       }
     }
+    return base;
+  });
+}
+
+/**
+ * The rows to insert: each normalised line with its product (the first item of its match) or waiting as
+ * `unmatched`; a bundle's further items as lines of their own. `origins[i]`: the line of row i.
+ */
+export function matchOrders(
+  incoming: IncomingOrder[],
+  lines: NewOrder[],
+  matches: Map<string, MatchItem[]>,
+): { rows: NewOrder[]; origins: number[] } {
+  const rows: NewOrder[] = [];
+  const origins: number[] = [];
+  for (let index = 0; index < incoming.length; index++) {
+    const o = incoming[index]!;
+    const base = lines[index]!;
     const items: MatchItem[] | undefined =
       o.productId != null ? [{ productId: o.productId, quantity: 1 }] : matches.get(matchKey(base));
     if (!items || items.length === 0) {
       base.stage = 'unmatched';
       base.productId = null;
       rows.push(base);
+      origins.push(index);
       continue;
     }
     // The first item is the line itself (`base` is ours to change); further items are lines of their own.
@@ -107,32 +153,73 @@ export async function storeOrders(
     base.quantity *= items[0]!.quantity;
     base.stage = 'intake';
     rows.push(base, ...more);
+    for (let k = 0; k <= more.length; k++) origins.push(index);
   }
-  const { inserted, duplicates } = await tx.orders.insert(rows, actor.id);
-  const byKey = new Map(rows.map((r) => [mallKey(r), r]));
-  const created: number[] = [];
-  const unmatched: number[] = [];
-  // Lines that entered intake; gift parents are built from them only when an event may apply.
-  const entered: NewOrder[] = [];
-  const enteredSerials: number[] = [];
-  for (const { serial, key } of inserted) {
-    const row = byKey.get(key)!;
-    created.push(serial);
-    if (row.stage === 'unmatched') unmatched.push(serial);
+  return { rows, origins };
+}
+
+/** The channels rows may enter intake in (whose gift events matter). */
+export const intakeChannels = (rows: NewOrder[]) => [
+  ...new Set(rows.filter((r) => r.stage === 'intake').map((r) => r.channelId)),
+];
+
+/** What an insert of these rows stored: serials (of unmatched ones too), duplicates, and each serial's line. */
+export interface StoredOrders {
+  created: number[];
+  unmatched: number[];
+  duplicates: number;
+  /** Serial → the index of the incoming line it came from. */
+  origins: Map<number, number>;
+  /** Rows that entered intake, with their serials: the gift parents. */
+  entered: NewOrder[];
+  enteredSerials: number[];
+}
+
+export function storedOrders(
+  rows: NewOrder[],
+  rowOrigins: number[],
+  { inserted, duplicates }: { inserted: { serial: number; index: number }[]; duplicates: number },
+): StoredOrders {
+  const stored: StoredOrders = {
+    created: [],
+    unmatched: [],
+    duplicates,
+    origins: new Map(),
+    entered: [],
+    enteredSerials: [],
+  };
+  for (const { serial, index } of inserted) {
+    const row = rows[index]!;
+    stored.created.push(serial);
+    stored.origins.set(serial, rowOrigins[index]!);
+    if (row.stage === 'unmatched') stored.unmatched.push(serial);
     else {
-      entered.push(row);
-      enteredSerials.push(serial);
+      stored.entered.push(row);
+      stored.enteredSerials.push(serial);
     }
   }
-  if (entered.length === 0) return { created, unmatched, duplicates, gifts: [] };
-  const events = await tx.gifts.activeFor([...new Set(entered.map((r) => r.channelId))]);
-  const gifts = await insertGifts(
-    tx,
-    actor,
-    events.length === 0 ? [] : entered.map((row, i) => giftParentOf(row, enteredSerials[i]!)),
-    events,
-  );
-  return { created, unmatched, duplicates, gifts };
+  return stored;
+}
+
+/** R18 for stored orders: the gift orders these events give the lines that entered intake. */
+export async function withGifts(
+  tx: DeskTx,
+  actor: Actor,
+  stored: StoredOrders,
+  events: GiftEventRecord[],
+): Promise<StoreResult & { origins: Map<number, number> }> {
+  const { created, unmatched, duplicates, origins, entered, enteredSerials } = stored;
+  // Gift parents are built only when an event may apply.
+  const gifts =
+    entered.length === 0 || events.length === 0
+      ? []
+      : await insertGifts(
+          tx,
+          actor,
+          entered.map((row, i) => giftParentOf(row, enteredSerials[i]!)),
+          events,
+        );
+  return { created, unmatched, duplicates, gifts, origins };
 }
 
 function giftParentOf(row: NewOrder, serial: number): GiftParent {
@@ -192,7 +279,7 @@ function toNewOrder(o: IncomingOrder, options: StoreOptions, now: Date): NewOrde
   // cheaper per line in V8 (a spread literal with trailing properties takes a slow runtime path).
   return Object.assign(normalizeLine(o), {
     channelId: o.channelId,
-    accountId: o.accountId ?? null,
+    accountId: options.accountId ?? o.accountId ?? null,
     productId: o.productId ?? null,
     stage: 'intake' as const,
     source: options.source,
@@ -362,55 +449,137 @@ export interface CollectedClaim {
 /**
  * R17: claims that came through a mall API. The order gets `claim_collected` and the type's badge; a
  * cancel of an order the WMS does not have yet closes it as cancelled, as the mall already did.
+ * `visible(i, serial)` false hides an order from the i-th claim (a collection batch: a line of a later
+ * page had not arrived when the claim's page was read); `pages[i]`, the i-th claim's page in the batch.
  */
 export async function storeCollectedClaims(
   tx: DeskTx,
   actor: Actor,
   claims: CollectedClaim[],
+  visible?: (claim: number, serial: number) => boolean,
+  pages?: number[],
 ): Promise<{ stored: number; unknown: number }> {
   if (claims.length === 0) return { stored: 0, unknown: 0 };
   const orders = await tx.orders.lockByMallKeys(claims);
-  let stored = 0;
+  const byOrderNo = new Map<string, OrderState[]>();
+  for (const o of orders) {
+    const key = `${o.channelId}\u0000${o.mallOrderNo}`;
+    const list = byOrderNo.get(key);
+    if (list) list.push(o);
+    else byOrderNo.set(key, [o]);
+  }
   let unknown = 0;
-  for (const claim of claims) {
-    const targets = orders.filter(
+  const plans: ClaimPlan[] = [];
+  const targeted = new Set<number>();
+  let twice = false;
+  claims.forEach((claim, i) => {
+    const targets = (byOrderNo.get(`${claim.channelId}\u0000${claim.mallOrderNo}`) ?? []).filter(
       (o) =>
-        o.channelId === claim.channelId &&
-        o.mallOrderNo === claim.mallOrderNo &&
-        (claim.mallLineNo === undefined || o.mallLineNo === claim.mallLineNo),
+        (claim.mallLineNo === undefined || o.mallLineNo === claim.mallLineNo) &&
+        (visible === undefined || visible(i, o.serial)),
     );
     if (targets.length === 0) {
       unknown++;
-      continue;
+      return;
     }
-    const serials = targets.map((o) => o.serial);
-    const closing = targets
-      .filter((o) => claim.type === 'cancel' && BEFORE_WMS.includes(o.stage))
-      .map((o) => o.serial);
-    stored += await tx.claims.insert(
-      targets.map((o) => ({
-        orderSerial: o.serial,
-        type: claim.type,
-        reason: claim.reason,
-        source: 'api' as const,
-        status: closing.includes(o.serial) ? ('completed' as const) : ('open' as const),
-        mallClaimId: claim.mallClaimId,
-      })),
-      actor.id,
-    );
-    await tx.orders.addBadge(serials, 'claim_collected', actor.id);
-    await tx.orders.addBadge(serials, claim.type, actor.id);
-    await tx.orders.closeCancelled(closing, actor.id);
-    // As with a manual cancel (R10): the gift of a cancelled order must not ship on its own (R18).
-    await removeGifts(tx, actor, closing, GIFT_REASON.cancelled);
-    await tx.audit.append({
-      actor: actor.id,
-      source: actor.source,
-      action: 'claim_collected',
-      reason: claim.reason,
-      serials,
-      detail: { type: claim.type, mallClaimId: claim.mallClaimId, closed: closing },
+    for (const o of targets) {
+      if (targeted.has(o.serial)) twice = true;
+      targeted.add(o.serial);
+    }
+    plans.push({
+      claim,
+      targets,
+      serials: targets.map((o) => o.serial),
+      closing: targets
+        .filter((o) => claim.type === 'cancel' && BEFORE_WMS.includes(o.stage))
+        .map((o) => o.serial),
     });
+  });
+  if (plans.length === 0) return { stored: 0, unknown };
+  // An order with claims of two pages: page after page, each reading its orders afresh (the later claims
+  // see what the earlier ones did, a cancel already closed), as pages stored one by one would.
+  if (twice && pages && new Set(pages).size > 1) {
+    const total = { stored: 0, unknown: 0 };
+    for (const page of new Set(pages)) {
+      const indices = claims.flatMap((_, i) => (pages[i] === page ? [i] : []));
+      const done = await storeCollectedClaims(
+        tx,
+        actor,
+        indices.map((i) => claims[i]!),
+        visible && ((claim, serial) => visible(indices[claim]!, serial)),
+      );
+      total.stored += done.stored;
+      total.unknown += done.unknown;
+    }
+    return total;
   }
+  // Together, when every order has one claim here and no cancelled order has a gift to remove: the same
+  // rows, badges (in the same order per order) and audit entries as claim after claim, in fewer statements.
+  const closing = plans.flatMap((p) => p.closing);
+  const together =
+    plans.length > 1 && !twice && (closing.length === 0 || (await tx.orders.giftsOf(closing)).length === 0);
+  if (!together) {
+    let stored = 0;
+    for (const plan of plans) stored += await storeClaim(tx, actor, plan);
+    return { stored, unknown };
+  }
+  // Issued together, run in this order: one round trip where the driver pipelines (postgres.js).
+  const [stored] = await Promise.all([
+    tx.claims.insert(plans.flatMap(claimRows), actor.id),
+    tx.orders.addBadge(
+      plans.flatMap((p) => p.serials),
+      'claim_collected',
+      actor.id,
+    ),
+    ...[...new Set(plans.map((p) => p.claim.type))].map((type) =>
+      tx.orders.addBadge(
+        plans.filter((p) => p.claim.type === type).flatMap((p) => p.serials),
+        type,
+        actor.id,
+      ),
+    ),
+    tx.orders.closeCancelled(closing, actor.id),
+    ...plans.map((plan) => auditClaim(tx, actor, plan)),
+  ]);
   return { stored, unknown };
+}
+
+interface ClaimPlan {
+  claim: CollectedClaim;
+  targets: OrderState[];
+  serials: number[];
+  closing: number[];
+}
+
+const claimRows = ({ claim, targets, closing }: ClaimPlan) =>
+  targets.map((o) => ({
+    orderSerial: o.serial,
+    type: claim.type,
+    reason: claim.reason,
+    source: 'api' as const,
+    status: closing.includes(o.serial) ? ('completed' as const) : ('open' as const),
+    mallClaimId: claim.mallClaimId,
+  }));
+
+/** One claim on its orders: the claim rows, the badges, a cancel's closing and gift removal, the audit. */
+async function storeClaim(tx: DeskTx, actor: Actor, plan: ClaimPlan): Promise<number> {
+  const stored = await tx.claims.insert(claimRows(plan), actor.id);
+  await tx.orders.addBadge(plan.serials, 'claim_collected', actor.id);
+  await tx.orders.addBadge(plan.serials, plan.claim.type, actor.id);
+  await tx.orders.closeCancelled(plan.closing, actor.id);
+  // As with a manual cancel (R10): the gift of a cancelled order must not ship on its own (R18).
+  await removeGifts(tx, actor, plan.closing, GIFT_REASON.cancelled);
+  await auditClaim(tx, actor, plan);
+  return stored;
+}
+
+async function auditClaim(tx: DeskTx, actor: Actor, { claim, serials, closing }: ClaimPlan) {
+  await tx.audit.append({
+    actor: actor.id,
+    source: actor.source,
+    action: 'claim_collected',
+    reason: claim.reason,
+    serials,
+    detail: { type: claim.type, mallClaimId: claim.mallClaimId, closed: closing },
+  });
 }

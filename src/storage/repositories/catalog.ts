@@ -2,7 +2,7 @@
 import { and, asc, eq, ilike, inArray, or, sql } from 'drizzle-orm';
 import type { CatalogPort, MatchItem } from '../../domain/ports.js';
 import { matchKey } from '../../domain/rules/mall-key.js';
-import { type Db, pgArray, queryRows } from '../db.js';
+import { type Db, pgArray, prepared, queryRows } from '../db.js';
 import { mallAccounts, productMatches, products, salesChannels } from '../schema.js';
 
 export function catalogRepository(db: Db): CatalogPort {
@@ -85,7 +85,7 @@ export function catalogRepository(db: Db): CatalogPort {
         quantity: number;
       }>(
         db,
-        sql`select m.channel_id, m.mall_product_code, m.mall_option, m.product_id, m.quantity
+        prepared(sql`select m.channel_id, m.mall_product_code, m.mall_option, m.product_id, m.quantity
             from product_matches m
             join unnest(${pgArray(
               unique.map((k) => k.channelId),
@@ -98,7 +98,7 @@ export function catalogRepository(db: Db): CatalogPort {
               'text',
             )}) as k(channel_id, code, opt)
               on m.channel_id = k.channel_id and m.mall_product_code = k.code and m.mall_option = k.opt
-            order by m.id`,
+            order by m.id`),
       );
       for (const r of rows) {
         const key = matchKey({

@@ -10,7 +10,7 @@ import type {
 } from '../../domain/ports.js';
 import type { GiftParent } from '../../domain/rules/gifts.js';
 import type { OrderState, Stage } from '../../domain/types.js';
-import { type Db, pgArray, queryRows } from '../db.js';
+import { type Db, pgArray, prepared, queryRows } from '../db.js';
 import { orders, products, salesChannels } from '../schema.js';
 
 const stateColumns = {
@@ -38,37 +38,76 @@ const touch = (actor: string) => ({
   updatedAt: sql`now()`,
 });
 
-/** Columns in the order of the unnest insert below. */
-const INSERT_COLUMNS: [keyof NewOrder, string, string][] = [
-  ['channelId', 'channel_id', 'int'],
-  ['accountId', 'account_id', 'int'],
-  ['mallOrderNo', 'mall_order_no', 'text'],
-  ['mallLineNo', 'mall_line_no', 'text'],
-  ['mallProductCode', 'mall_product_code', 'text'],
-  ['mallOption', 'mall_option', 'text'],
-  ['mallProductName', 'mall_product_name', 'text'],
-  ['productId', 'product_id', 'int'],
-  ['quantity', 'quantity', 'int'],
-  ['unitPriceKrw', 'unit_price_krw', 'int'],
-  ['amountKrw', 'amount_krw', 'int'],
-  ['ordererName', 'orderer_name', 'text'],
-  ['ordererPhone', 'orderer_phone', 'text'],
-  ['recipientName', 'recipient_name', 'text'],
-  ['recipientPhone', 'recipient_phone', 'text'],
-  ['address', 'address', 'text'],
-  ['zip', 'zip', 'text'],
-  ['deliveryMessage', 'delivery_message', 'text'],
-  ['stage', 'stage', 'text'],
-  ['source', 'source', 'text'],
-  ['kind', 'kind', 'text'],
-  ['giftParentSerial', 'gift_parent_serial', 'int'],
-  ['giftEventId', 'gift_event_id', 'int'],
-  ['packingKey', 'packing_key', 'text'],
-  ['orderedAt', 'ordered_at', 'timestamptz'],
-  ['collectionRunId', 'collection_run_id', 'int'],
-  ['importId', 'import_id', 'text'],
-  ['isDemo', 'is_demo', 'bool'],
+type Cell = string | number | boolean | null;
+
+/**
+ * Columns in the order of the unnest insert below: column, SQL type, and the row's value (each read by a
+ * function of its own, so that every property read stays monomorphic at ten thousand rows).
+ */
+const INSERT_COLUMNS: [string, string, (r: NewOrder) => Cell][] = [
+  ['channel_id', 'int', (r) => r.channelId],
+  ['account_id', 'int', (r) => r.accountId ?? null],
+  ['mall_order_no', 'text', (r) => r.mallOrderNo],
+  ['mall_line_no', 'text', (r) => r.mallLineNo],
+  ['mall_product_code', 'text', (r) => r.mallProductCode],
+  ['mall_option', 'text', (r) => r.mallOption],
+  ['mall_product_name', 'text', (r) => r.mallProductName],
+  ['product_id', 'int', (r) => r.productId ?? null],
+  ['quantity', 'int', (r) => r.quantity],
+  ['unit_price_krw', 'int', (r) => r.unitPriceKrw],
+  ['amount_krw', 'int', (r) => r.amountKrw],
+  ['orderer_name', 'text', (r) => r.ordererName],
+  ['orderer_phone', 'text', (r) => r.ordererPhone],
+  ['recipient_name', 'text', (r) => r.recipientName],
+  ['recipient_phone', 'text', (r) => r.recipientPhone],
+  ['address', 'text', (r) => r.address],
+  ['zip', 'text', (r) => r.zip],
+  ['delivery_message', 'text', (r) => r.deliveryMessage],
+  ['stage', 'text', (r) => r.stage],
+  ['source', 'text', (r) => r.source],
+  ['kind', 'text', (r) => r.kind],
+  ['gift_parent_serial', 'int', (r) => r.giftParentSerial ?? null],
+  ['gift_event_id', 'int', (r) => r.giftEventId ?? null],
+  ['packing_key', 'text', (r) => r.packingKey],
+  // Epoch milliseconds: a number for the array, a time again in the statement.
+  ['ordered_at', 'bigint', (r) => r.orderedAt.getTime()],
+  ['collection_run_id', 'int', (r) => r.collectionRunId ?? null],
+  ['import_id', 'text', (r) => r.importId ?? null],
+  ['is_demo', 'bool', (r) => r.isDemo ?? false],
+  // Badges are text[] per row: one text[] of array literals, cast back.
+  ['badges', 'text', (r) => `{${r.badges.map((b) => `"${b}"`).join(',')}}`],
 ];
+
+const INSERT_NAMES = INSERT_COLUMNS.map(([column]) => column);
+const INSERT_VALUES = INSERT_NAMES.map((column) =>
+  column === 'badges'
+    ? 'badges::text[]'
+    : column === 'ordered_at'
+      ? `'epoch'::timestamptz + ordered_at * interval '1 millisecond'`
+      : column,
+);
+
+/**
+ * The insert around its parameters (one array per column and the badges, then the actor): the rows are
+ * numbered as given and inserted in that order (a CTE is scanned in the order it was written, so the
+ * first of two rows with one key wins, as with single inserts); each inserted serial comes back with its
+ * row's number rather than its key.
+ */
+const INSERT_SQL = [
+  `with input as (
+     select * from unnest(`,
+  `) with ordinality as u(${INSERT_NAMES.join(', ')}, n)
+   ), stored as (
+     insert into orders (${INSERT_NAMES.join(', ')}, updated_by)
+     select ${INSERT_VALUES.join(', ')}, `,
+  `::text from input
+     on conflict (channel_id, mall_order_no, mall_line_no) do nothing
+     returning serial, channel_id, mall_order_no, mall_line_no
+   )
+   select stored.serial, min(input.n)::int as n
+   from stored join input using (channel_id, mall_order_no, mall_line_no)
+   group by stored.serial`,
+].map((text) => sql.raw(text));
 
 /** Rows per insert statement: one parameter per column whatever the row count, but keep memory flat. */
 const INSERT_CHUNK = 20_000;
@@ -77,32 +116,11 @@ export function ordersRepository(db: Db): OrdersPort {
   const bySerials = (serials: number[]) => sql`${orders.serial} = any(${pgArray(serials, 'int')})`;
 
   async function insertChunk(rows: NewOrder[], actor: string) {
-    const arrays = INSERT_COLUMNS.map(([key, , type]) =>
-      pgArray(
-        rows.map((r) => {
-          const v = r[key];
-          if (v === undefined || v === null) return key === 'isDemo' ? false : null;
-          if (v instanceof Date) return v.toISOString();
-          return v as string | number | boolean;
-        }),
-        type,
-      ),
-    );
-    // Badges are text[] per row: pass them as one text[] of array literals and cast back.
-    const badges = pgArray(
-      rows.map((r) => `{${r.badges.map((b) => `"${b}"`).join(',')}}`),
-      'text',
-    );
-    const names = INSERT_COLUMNS.map(([, column]) => column);
-    const query = sql`
-      insert into orders (${sql.raw(names.join(', '))}, badges, updated_by)
-      select ${sql.raw(names.map((n) => `u.${n}`).join(', '))}, u.badges::text[], ${actor}
-      from unnest(${sql.join([...arrays, badges], sql`, `)}) as u(${sql.raw([...names, 'badges'].join(', '))})
-      on conflict (channel_id, mall_order_no, mall_line_no) do nothing
-      returning serial, channel_id, mall_order_no, mall_line_no`;
-    return queryRows<{ serial: number; channel_id: number; mall_order_no: string; mall_line_no: string }>(
+    const arrays = INSERT_COLUMNS.map(([, type, value]) => pgArray(rows.map(value), type));
+    const [head, middle, tail] = INSERT_SQL as [SQL, SQL, SQL];
+    return queryRows<{ serial: number; n: number }>(
       db,
-      query,
+      prepared(sql`${head}${sql.join(arrays, sql`, `)}${middle}${actor}${tail}`),
     );
   }
 
@@ -214,7 +232,9 @@ export function ordersRepository(db: Db): OrdersPort {
         .where(
           and(sql`${orders.giftParentSerial} = any(${pgArray(parents, 'int')})`, isNull(orders.deletedAt)),
         )
-        .orderBy(orders.serial);
+        .orderBy(orders.serial)
+        .prepare('orders_gifts_of')
+        .execute();
       return rows.map((r) => r.serial);
     },
 
@@ -269,7 +289,9 @@ export function ordersRepository(db: Db): OrdersPort {
           badges: sql`case when 'cancel' = any(${orders.badges}) then ${orders.badges} else array_append(${orders.badges}, 'cancel') end`,
           ...touch(actor),
         })
-        .where(bySerials(serials));
+        .where(bySerials(serials))
+        .prepare('orders_close_cancelled')
+        .execute();
     },
 
     async addBadge(serials, badge, actor) {
@@ -277,7 +299,9 @@ export function ordersRepository(db: Db): OrdersPort {
       await db
         .update(orders)
         .set({ badges: sql`array_append(${orders.badges}, ${badge})`, ...touch(actor) })
-        .where(and(bySerials(serials), sql`not (${badge} = any(${orders.badges}))`));
+        .where(and(bySerials(serials), sql`not (${badge} = any(${orders.badges}))`))
+        .prepare('orders_add_badge')
+        .execute();
     },
 
     async editDelivery(serial, fields: DeliveryFields, packingKey, actor) {
@@ -325,16 +349,12 @@ export function ordersRepository(db: Db): OrdersPort {
     },
 
     async insert(rows, actor) {
-      const inserted: { serial: number; key: string }[] = [];
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        const result = await insertChunk(rows.slice(i, i + INSERT_CHUNK), actor);
-        for (const r of result) {
-          inserted.push({
-            serial: Number(r.serial),
-            key: `${r.channel_id}\u0000${r.mall_order_no}\u0000${r.mall_line_no}`,
-          });
-        }
+      const inserted: { serial: number; index: number }[] = [];
+      for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+        const result = await insertChunk(rows.slice(start, start + INSERT_CHUNK), actor);
+        for (const r of result) inserted.push({ serial: Number(r.serial), index: start + Number(r.n) - 1 });
       }
+      inserted.sort((a, b) => a.index - b.index);
       return { inserted, duplicates: rows.length - inserted.length };
     },
 
@@ -412,7 +432,9 @@ export function ordersRepository(db: Db): OrdersPort {
           sql`(${orders.channelId}, ${orders.mallOrderNo}) in (select * from unnest(${pgArray(channelIds, 'int')}, ${pgArray(orderNos, 'text')}))`,
         )
         .orderBy(orders.serial)
-        .for('update');
+        .for('update')
+        .prepare('orders_lock_by_mall_keys')
+        .execute();
       return rows as OrderState[];
     },
 

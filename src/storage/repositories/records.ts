@@ -15,7 +15,7 @@ import type {
   NotesPort,
   TemplatesPort,
 } from '../../domain/ports.js';
-import type { Db } from '../db.js';
+import { type Db, pgArray, prepared, queryRows } from '../db.js';
 import {
   approvalRequests,
   auditLog,
@@ -34,17 +34,39 @@ export function claimsRepository(db: Db): ClaimsPort {
   return {
     async insert(rows, actor) {
       if (rows.length === 0) return 0;
-      const inserted = await db
-        .insert(claims)
-        .values(
-          rows.map((r) => ({
-            ...r,
-            createdBy: actor,
-            completedAt: r.status === 'completed' ? sql`now()` : null,
-          })),
-        )
-        .onConflictDoNothing()
-        .returning({ id: claims.id });
+      // One text however many rows (kept prepared: a collection inserts claims batch after batch).
+      const inserted = await queryRows<{ id: number }>(
+        db,
+        prepared(sql`
+          insert into claims (order_serial, type, reason, source, status, new_product_id, mall_claim_id,
+            created_by, completed_at)
+          select u.order_serial, u.type, u.reason, u.source, u.status, u.new_product_id, u.mall_claim_id,
+            ${actor}::text, case when u.status = 'completed' then now() end
+          from unnest(${pgArray(
+            rows.map((r) => r.orderSerial),
+            'int',
+          )}, ${pgArray(
+            rows.map((r) => r.type),
+            'text',
+          )}, ${pgArray(
+            rows.map((r) => r.reason),
+            'text',
+          )}, ${pgArray(
+            rows.map((r) => r.source),
+            'text',
+          )}, ${pgArray(
+            rows.map((r) => r.status),
+            'text',
+          )}, ${pgArray(
+            rows.map((r) => r.newProductId ?? null),
+            'int',
+          )}, ${pgArray(
+            rows.map((r) => r.mallClaimId ?? null),
+            'text',
+          )}) as u(order_serial, type, reason, source, status, new_product_id, mall_claim_id)
+          on conflict do nothing
+          returning id`),
+      );
       return inserted.length;
     },
     async of(serial) {
@@ -113,14 +135,18 @@ export function giftsRepository(db: Db): GiftsPort {
 export function auditRepository(db: Db): AuditPort {
   return {
     async append(entry) {
-      await db.insert(auditLog).values({
-        actor: entry.actor,
-        source: entry.source,
-        action: entry.action,
-        reason: entry.reason ?? null,
-        serials: entry.serials ?? [],
-        detail: entry.detail ? JSON.parse(JSON.stringify(entry.detail)) : null,
-      });
+      await db
+        .insert(auditLog)
+        .values({
+          actor: entry.actor,
+          source: entry.source,
+          action: entry.action,
+          reason: entry.reason ?? null,
+          serials: entry.serials ?? [],
+          detail: entry.detail ? JSON.parse(JSON.stringify(entry.detail)) : null,
+        })
+        .prepare('audit_append')
+        .execute();
     },
     async list(filter) {
       const rows = await db
@@ -281,7 +307,7 @@ export function collectionsRepository(db: Db): CollectionsPort {
       return run!.id;
     },
     async recordPage(runId, accountId, c, cursor) {
-      await db
+      const [row] = await db
         .update(collectionRunAccounts)
         .set({
           fetched: sql`${collectionRunAccounts.fetched} + ${c.fetched}`,
@@ -291,7 +317,12 @@ export function collectionsRepository(db: Db): CollectionsPort {
           claims: sql`${collectionRunAccounts.claims} + ${c.claims}`,
           cursor,
         })
-        .where(and(eq(collectionRunAccounts.runId, runId), eq(collectionRunAccounts.accountId, accountId)));
+        .where(and(eq(collectionRunAccounts.runId, runId), eq(collectionRunAccounts.accountId, accountId)))
+        .returning()
+        .prepare('collections_record_page')
+        .execute();
+      const { runId: _r, ...tally } = row!;
+      return tally;
     },
     async finishAccount(runId, accountId, status, error) {
       await db
