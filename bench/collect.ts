@@ -3,10 +3,12 @@
 //
 // ours: the real path — a `naver` mall account (sealed credentials) whose base URL is the fake server,
 //   a run started through CollectionRunner with the default connectors (retries that never sleep),
-//   timed from runner.start to runner.idle(): token, changed-status paging, product-order details,
-//   then per page one transaction (match, dedupe, insert, gifts, claims, tally, audit) and the progress
-//   read. Most mall products are matched; one line in UNMATCHED_EVERY has an unknown product, and one
-//   in CLAIM_EVERY is a cancel request (R17), like a real day.
+//   timed from runner.start to runner.idle(): validation and the run's record, token, changed-status
+//   paging, product-order details read ahead while the pages before are stored, whole pages stored
+//   together in transactions (match, dedupe, insert, gifts, claims, tally, audit), the run finished.
+//   No listener wants progress here, so none is read. Most mall products are matched; one line in
+//   UNMATCHED_EVERY has an unknown product, and one in CLAIM_EVERY is a cancel request (R17), like a
+//   real day.
 // raw: the same fake server and pages with plain fetch (bcrypt-signed token, last-changed-statuses by
 //   moreFrom / moreSequence, product-orders/query), each row mapped minimally (packing key included)
 //   and streamed into one COPY into the same `orders` table, indexes and all.
