@@ -1,7 +1,8 @@
 // Collection runs in the background (R2, R16): validated and recorded at once, then each account's pages
-// fetched by its connector, read ahead while the pages before are stored, and stored as whole pages,
-// those queued meanwhile together in one transaction; accounts side by side. A failing account fails
-// alone; listeners hear progress after every stored batch and the result at the end.
+// fetched by its connector, read ahead while the pages before are stored, and stored as whole pages, those
+// that come while a transaction stores pages going into that transaction (a group commit); accounts side
+// by side. A failing account fails alone; listeners hear progress after every transaction and the result
+// at the end.
 import type { Connectors } from '../connectors/registry.js';
 import { ConnectorError } from '../connectors/types.js';
 import type { Desk } from '../domain/context.js';
@@ -167,10 +168,10 @@ export class CollectionRunner {
 
   /**
    * One transaction: the pages at hand, then those that come while it stores them, up to BATCH_LINES
-   * lines; it commits when none is waiting. While it finishes (claims, tally, commit: short round trips
-   * that a CPU-bound reader would delay), the reader holds back. When it fails, its pages are stored one
-   * by one: those before the failing page as they would have been without the group commit, and the
-   * failing page's error ends the account.
+   * lines; it commits once no page comes within WAIT_MS (or after TRANSACTION_MS). While it finishes
+   * (claims, tally, commit: short round trips that a CPU-bound reader would delay), the reader holds
+   * back. When it fails, its pages are stored one by one: those before the failing page as they would
+   * have been without the group commit, and the failing page's error ends the account.
    */
   private async store(
     actor: Actor,
@@ -181,12 +182,20 @@ export class CollectionRunner {
   ): Promise<CollectionAccountResult> {
     const taken: CollectedPage[] = [];
     let lines = 0;
+    const opened = Date.now();
     const source: PageSource = {
       take() {
         const pages = taken.length === 0 ? first : reader.poll(BATCH_LINES - lines);
         taken.push(...pages);
         lines += linesIn(pages);
         return pages;
+      },
+      // A reader that keeps pace (a page every few ms) keeps one transaction going; a mall that answers
+      // slowly gets a commit per page or so.
+      async soon() {
+        const left = Math.min(WAIT_MS, opened + TRANSACTION_MS - Date.now());
+        if (lines >= BATCH_LINES || left <= 0 || !(await reader.arrival(left))) return [];
+        return this.take();
       },
       drawn: () => reader.hold(),
     };
@@ -212,6 +221,9 @@ export class CollectionRunner {
 export const BATCH_LINES = 10_000;
 /** Lines read ahead of the store at most: the reader waits above this. */
 export const READ_AHEAD_LINES = 10_000;
+/** How long a transaction waits for a page that is not there yet, and how long it draws pages at most. */
+export const WAIT_MS = 50;
+export const TRANSACTION_MS = 2_000;
 
 const linesOf = (page: CollectedPage) => Math.max(1, page.orders.length + page.claims.length);
 const linesIn = (pages: CollectedPage[]) => pages.reduce((n, page) => n + linesOf(page), 0);
@@ -290,6 +302,22 @@ class PageReader {
     this.queued -= lines;
     this.signal('resumed');
     return pages;
+  }
+
+  /** Resolves true once a page is queued, false after `ms` or at the end. */
+  arrival(ms: number): Promise<boolean> {
+    if (this.queue.length) return Promise.resolve(true);
+    if (this.ended) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pagesArrived = null;
+        resolve(false);
+      }, ms);
+      this.pagesArrived = () => {
+        clearTimeout(timer);
+        resolve(this.queue.length > 0);
+      };
+    });
   }
 
   hold(): void {

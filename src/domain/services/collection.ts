@@ -140,6 +140,12 @@ export interface PageSource {
   /** The next whole pages at hand, in order, with one demo flag; [] when there are none. */
   take(): CollectedPage[];
   /**
+   * When none is at hand: the next pages if some come soon, else [] (the transaction then ends). A
+   * transaction waits only here, and only briefly: its drawing holds no lock another desk user waits on
+   * (claims, with their row locks, come last).
+   */
+  soon?(): Promise<CollectedPage[]>;
+  /**
    * The transaction draws no more: what is left (claims, tally, commit) is a few short round trips, which
    * a reader fetching pages in the same process had better not slow down.
    */
@@ -155,9 +161,10 @@ export interface PageSource {
  *
  * The orders of each draw go in one insert, sent without waiting for the one before (postgres.js
  * pipelines them; PGlite runs them in turn); the transaction waits only when no page is at hand, and
- * draws again once the last insert is done. Matches and gift events are read once per transaction, for
- * the products and channels it meets; with gift events at hand, draws are stored one after another. The
- * claims come last, each seeing only the lines of its page and before.
+ * draws again once the last insert is done (and, with `soon`, once a page comes soon). Matches and
+ * gift events are read once per transaction, for the products and channels it meets; with gift events
+ * at hand, draws are stored one after another. The claims come last, each seeing only the lines of its
+ * page and before.
  */
 export async function storeCollectedPages(
   desk: Desk,
@@ -181,6 +188,7 @@ export async function storeCollectedPages(
       if (draw.length === 0 && draws.length) {
         await draws.at(-1);
         draw = source.take();
+        if (draw.length === 0 && source.soon) draw = await source.soon();
       }
       if (draw.length === 0) break;
       const isDemo = draw[0]!.isDemo ?? false;

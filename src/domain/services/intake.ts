@@ -163,7 +163,7 @@ export const intakeChannels = (rows: NewOrder[]) => [
   ...new Set(rows.filter((r) => r.stage === 'intake').map((r) => r.channelId)),
 ];
 
-/** What an insert of these rows stored: serials (of unmatched ones too), duplicates, and each serial's line. */
+/** What an insert stored: serials (unmatched ones too), duplicates skipped, and each serial's line. */
 export interface StoredOrders {
   created: number[];
   unmatched: number[];
