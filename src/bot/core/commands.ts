@@ -59,7 +59,6 @@ export interface Command {
   role: Role;
   /** Free text after the subcommand, as Discord options describe it. */
   args: CommandArg[];
-  available: boolean;
   run(ctx: BotContext, args: string): Promise<BotReply>;
 }
 
@@ -216,10 +215,8 @@ const serialArg = (required = true): CommandArg[] => [
   { name: 'serials', required, description: 'cmd.needSerials' },
 ];
 
-function command(
-  def: Omit<Command, 'available' | 'args'> & { available?: boolean; args?: CommandArg[] },
-): Command {
-  return { available: true, args: [], ...def };
+function command(def: Omit<Command, 'args'> & { args?: CommandArg[] }): Command {
+  return { args: [], ...def };
 }
 
 export const COMMANDS: Command[] = [
@@ -485,7 +482,7 @@ export function helpReply(ctx: BotContext, only?: Command): BotReply {
   }
   const lines = [
     `• \`/orders\` — ${t(ctx.locale, 'cmd.summary')}`,
-    ...COMMANDS.map((c) => `• \`${c.usage}\` — ${t(ctx.locale, c.summary)}${c.available ? '' : ' (…)'}`),
+    ...COMMANDS.map((c) => `• \`${c.usage}\` — ${t(ctx.locale, c.summary)}`),
   ];
   return viewReply({
     text: t(ctx.locale, 'help.title'),

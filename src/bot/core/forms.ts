@@ -118,6 +118,18 @@ export function batchNextForm(
   };
 }
 
+/** The sales channel a file or an event belongs to, chosen already when there is only one. */
+function channelField(locale: Locale, channels: { id: number; name: string }[]): Field {
+  return {
+    id: 'channel',
+    kind: 'select',
+    label: t(locale, 'field.channel'),
+    required: true,
+    options: channels.map((c) => ({ value: String(c.id), label: c.name })),
+    ...(channels.length === 1 ? { initial: String(channels[0]!.id) } : {}),
+  };
+}
+
 /** A text field: 100 characters on one line, 300 on several. */
 function textField(
   locale: Locale,
@@ -293,14 +305,7 @@ export function uploadForm(
         options: templates.map((name) => ({ value: name, label: name })),
         ...(suggested ? { initial: suggested } : {}),
       },
-      {
-        id: 'channel',
-        kind: 'select',
-        label: t(locale, 'field.channel'),
-        required: true,
-        options: channels.map((c) => ({ value: String(c.id), label: c.name })),
-        ...(channels.length === 1 ? { initial: String(channels[0]!.id) } : {}),
-      },
+      channelField(locale, channels),
       { id: 'password', kind: 'text', label: t(locale, 'field.password'), required: false, maxLength: 100 },
     ],
     meta: { fileId: file.id, fileName: file.name, reply },
@@ -386,14 +391,7 @@ export function giftForm(
     submit: t(locale, 'form.submit'),
     intro: t(locale, 'form.intro.gift'),
     fields: [
-      {
-        id: 'channel',
-        kind: 'select',
-        label: t(locale, 'field.channel'),
-        required: true,
-        options: channels.map((c) => ({ value: String(c.id), label: c.name })),
-        ...(channels.length === 1 ? { initial: String(channels[0]!.id) } : {}),
-      },
+      channelField(locale, channels),
       textField(locale, 'name', 'field.giftName'),
       textField(locale, 'products', 'field.giftProducts'),
       {
