@@ -11,7 +11,7 @@ import { CollectionRunner } from '../../src/collect/runner.js';
 import { defaultConnectors } from '../../src/connectors/registry.js';
 import type { Locale } from '../../src/i18n/catalog.js';
 import { queryRows } from '../../src/storage/db.js';
-import { addLines, freshDesk, line, seedCatalog, stageOf } from '../support/desk.js';
+import { addLines, demoAccount, freshDesk, line, seedCatalog, stageOf } from '../support/desk.js';
 
 /** Types the lines into a console session and returns all it printed. */
 async function session(
@@ -131,16 +131,7 @@ describe('console: collection and matching', () => {
       () => new Date('2026-11-26T01:00:00Z'),
     );
     const f = await seedCatalog(desk);
-    await await desk.store.transaction((tx) =>
-      tx.catalog.createAccount({
-        channelId: f.channelId,
-        name: '데모 스토어',
-        connector: 'demo',
-        status: 'normal',
-        services: ['collect_orders'],
-        isDemo: true,
-      }),
-    );
+    await demoAccount(desk, f.channelId);
     const collector = new CollectionRunner(desk, defaultConnectors());
     const input = new PassThrough();
     const output = new PassThrough();

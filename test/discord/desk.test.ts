@@ -7,7 +7,7 @@ import * as XLSX from 'xlsx';
 import { CollectionRunner } from '../../src/collect/runner.js';
 import { defaultConnectors } from '../../src/connectors/registry.js';
 import { queryRows } from '../../src/storage/db.js';
-import { addLines, line, seedCatalog, stageOf } from '../support/desk.js';
+import { addLines, demoAccount, line, seedCatalog, stageOf } from '../support/desk.js';
 import {
   type Answer,
   APPROVALS,
@@ -318,16 +318,7 @@ describe('/orders on Discord', () => {
       collectionChannel: '700000000000000009',
     });
     const f = await seedCatalog(h.desk);
-    const id = await h.desk.store.transaction((tx) =>
-      tx.catalog.createAccount({
-        channelId: f.channelId,
-        name: '데모 스토어',
-        connector: 'demo',
-        status: 'normal',
-        services: ['collect_orders'],
-        isDemo: true,
-      }),
-    );
+    const id = await demoAccount(h.desk, f.channelId);
     const modal = modalOf(await h.command('collect', {}, DUSERS.ko));
     expect(fieldIds(modal)).toEqual(['from', 'to', 'accounts']);
     const started = messageOf(await h.submit(modal, { accounts: [String(id)] }, DUSERS.ko));

@@ -4,9 +4,8 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { CollectionRunner } from '../../src/collect/runner.js';
 import { defaultConnectors } from '../../src/connectors/registry.js';
-import type { Desk } from '../../src/domain/context.js';
 import { queryRows } from '../../src/storage/db.js';
-import { addLines, line, seedCatalog } from '../support/desk.js';
+import { addLines, demoAccount, line, seedCatalog } from '../support/desk.js';
 import {
   buttonsOf,
   CHANNEL,
@@ -246,20 +245,6 @@ describe('/orders gift (R18)', () => {
     expect(stored.gifts).toHaveLength(1);
   });
 });
-
-/** A demo-mall account on the fixture's channel: deterministic orders, some unmatched, one cancel a day. */
-async function demoAccount(desk: Desk, channelId: number, status: 'normal' | 'suspended' = 'normal') {
-  return desk.store.transaction((tx) =>
-    tx.catalog.createAccount({
-      channelId,
-      name: '데모 스토어',
-      connector: 'demo',
-      status,
-      services: ['collect_orders'],
-      isDemo: true,
-    }),
-  );
-}
 
 describe('/orders collect (R2, R16)', () => {
   const collectHarness = () =>

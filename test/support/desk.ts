@@ -116,3 +116,17 @@ export async function stageOf(desk: Desk, serial: number) {
   const [row] = await desk.store.transaction((tx) => tx.orders.get([serial]));
   return row;
 }
+
+/** A demo-mall account on the fixture's channel: deterministic orders, some unmatched, one cancel a day. */
+export async function demoAccount(desk: Desk, channelId: number, status: 'normal' | 'suspended' = 'normal') {
+  return desk.store.transaction((tx) =>
+    tx.catalog.createAccount({
+      channelId,
+      name: '데모 스토어',
+      connector: 'demo',
+      status,
+      services: ['collect_orders'],
+      isDemo: true,
+    }),
+  );
+}

@@ -1,7 +1,7 @@
 // The Discord endpoint as production builds it (createDiscordAdapter → buildServer with its plugin), over
 // the worker's test database and a fake Discord REST API, driven with interactions signed by an Ed25519
 // key pair made here. The first response is the HTTP answer; deferred work goes through the fake.
-import { generateKeyPairSync, sign as edSign } from 'node:crypto';
+import { sign as edSign, generateKeyPairSync } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { beforeAll, expect, onTestFinished } from 'vitest';
 import {
