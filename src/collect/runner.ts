@@ -167,11 +167,11 @@ export class CollectionRunner {
   }
 
   /**
-   * One transaction: the pages at hand, then those that come while it stores them, up to BATCH_LINES
-   * lines; it commits once no page comes within WAIT_MS (or after TRANSACTION_MS). While it finishes
-   * (claims, tally, commit: short round trips that a CPU-bound reader would delay), the reader holds
-   * back. When it fails, its pages are stored one by one: those before the failing page as they would
-   * have been without the group commit, and the failing page's error ends the account.
+   * One transaction: the pages at hand, then those that come while it stores them, until it holds
+   * BATCH_LINES lines; it commits once no page comes within WAIT_MS (or after TRANSACTION_MS). While it
+   * finishes (claims, tally, commit: short round trips that a CPU-bound reader would delay), the reader
+   * holds back. When it fails, its pages are stored one by one: those before the failing page as they
+   * would have been without the group commit, and the failing page's error ends the account.
    */
   private async store(
     actor: Actor,
@@ -185,7 +185,7 @@ export class CollectionRunner {
     const opened = Date.now();
     const source: PageSource = {
       take() {
-        const pages = taken.length === 0 ? first : reader.poll(BATCH_LINES - lines);
+        const pages = taken.length === 0 ? first : lines < BATCH_LINES ? reader.poll(READ_AHEAD_LINES) : [];
         taken.push(...pages);
         lines += linesIn(pages);
         return pages;
@@ -215,8 +215,10 @@ export class CollectionRunner {
 }
 
 /**
- * Lines (orders and claims) stored in one transaction at most, in whole pages (a longer page alone). A
- * transaction ends sooner when no page is waiting, so this bounds only a reader faster than the store.
+ * Lines (orders and claims) after which a transaction draws no more pages: it holds whole pages, so it
+ * ends with fewer than BATCH_LINES + READ_AHEAD_LINES (what was queued when it last drew). A run a
+ * little longer than this is not split into a big and a tiny transaction. A transaction ends sooner
+ * when no page is waiting, so this bounds only a reader faster than the store.
  */
 export const BATCH_LINES = 10_000;
 /** Lines read ahead of the store at most: the reader waits above this. */

@@ -1,7 +1,7 @@
 // R2 (which accounts, how long a period) and R16 (a run, its tally per account, its history).
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CollectionRunner } from '../../src/collect/runner.js';
+import { BATCH_LINES, CollectionRunner } from '../../src/collect/runner.js';
 import type { Connector } from '../../src/connectors/types.js';
 import type { Desk } from '../../src/domain/context.js';
 import type { CollectionRunRecord } from '../../src/domain/ports.js';
@@ -645,6 +645,50 @@ describe('R16: group commit — several whole pages in one transaction', () => {
     expect(final).toMatchObject({ status: 'done', fetched: 3, created: 2, unmatched: 1, cursor: null });
     // Each progress is its own copy (a listener may keep it).
     expect(progress[0]!.accounts[0]).not.toBe(progress.at(-1)!.accounts[0]);
+  });
+
+  it('R16: a run a little longer than BATCH_LINES is one transaction, not a big one and a tiny one', async () => {
+    const { desk } = await freshDesk();
+    const f = await seedCatalog(desk);
+    const acc = await desk.store.transaction((tx) =>
+      tx.catalog.createAccount({
+        channelId: f.channelId,
+        name: '가짜몰',
+        connector: 'fake',
+        status: 'normal',
+        services: ['collect_orders'],
+      }),
+    );
+    // Eleven pages of 900 lines (9,900) and a last one of 120: the old cap (whole pages up to 10,000)
+    // left the last page to a transaction of its own.
+    const sizes = [...Array.from({ length: 11 }, () => 900), 120];
+    expect(sizes.reduce((a, b) => a + b)).toBeGreaterThan(BATCH_LINES);
+    const fake: Connector = {
+      async verify() {},
+      async *pages() {
+        for (const [p, size] of sizes.entries()) {
+          yield {
+            orders: Array.from({ length: size }, (_, i) => line(f.channelId, { mallOrderNo: `B${p}-${i}` })),
+            claims: [],
+            cursor: p === sizes.length - 1 ? null : `c${p}`,
+          };
+        }
+      },
+    };
+    const runner = new CollectionRunner(desk, { fake });
+
+    const runId = await runner.start(op, { accountIds: [acc], from: '2026-11-25', to: '2026-11-25' });
+    await runner.idle();
+
+    expect((await runOf(desk, runId)).accounts[0]).toMatchObject({
+      status: 'done',
+      fetched: 10_020,
+      created: 10_020,
+      cursor: null,
+    });
+    // One transaction, one `collected` entry with every order.
+    const collected = await auditOf(desk, { action: 'collected' });
+    expect(collected.map((e) => e.serials.length)).toEqual([10_020]);
   });
 
   it('R16: text is stored as given: quotes, backslashes, line breaks, tabs, braces', async () => {

@@ -42,6 +42,21 @@ export async function fakeNaver(options: { clientId: string; clientSecret: strin
         ? -1
         : 1,
   );
+  // Indexed once, so a page costs the fake what it costs a real server (a bench shares its process).
+  const changedAt = sorted.map((l) => Date.parse(l.changedAt));
+  const byId = new Map(sorted.map((l) => [l.productOrderId, l]));
+  const position = new Map(sorted.map((l, i) => [l.productOrderId, i]));
+  /** The first index whose change is at or after `ms`. */
+  const firstAtOrAfter = (ms: number) => {
+    let lo = 0;
+    let hi = changedAt.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (changedAt[mid]! < ms) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
 
   const send = (res: ServerResponse, reply: FakeReply) => {
     res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
@@ -89,11 +104,13 @@ export async function fakeNaver(options: { clientId: string; clientSecret: strin
       if (!Number.isInteger(limit) || limit < 1 || limit > 300)
         return error(400, 'REQUEST_PARAMETER_ERROR', 'limitCount 1..300');
       const sequence = url.searchParams.get('moreSequence');
-      const inWindow = sorted.filter((l) => Date.parse(l.changedAt) >= from && Date.parse(l.changedAt) < to);
-      const startAt = sequence ? inWindow.findIndex((l) => l.productOrderId === sequence) : 0;
-      if (startAt < 0) return error(400, 'REQUEST_PARAMETER_ERROR', 'unknown moreSequence');
-      const page = inWindow.slice(startAt, startAt + limit);
-      const next = inWindow[startAt + limit];
+      const first = firstAtOrAfter(from);
+      const end = firstAtOrAfter(to);
+      const at = sequence ? (position.get(sequence) ?? -1) : first;
+      if (sequence && (at < first || at >= end))
+        return error(400, 'REQUEST_PARAMETER_ERROR', 'unknown moreSequence');
+      const page = sorted.slice(at, Math.min(at + limit, end));
+      const next = at + limit < end ? sorted[at + limit] : undefined;
       return {
         status: 200,
         body: {
@@ -116,7 +133,6 @@ export async function fakeNaver(options: { clientId: string; clientSecret: strin
       const ids = (JSON.parse(body) as { productOrderIds?: string[] }).productOrderIds ?? [];
       if (ids.length === 0 || ids.length > 300)
         return error(400, 'REQUEST_PARAMETER_ERROR', 'productOrderIds 1..300');
-      const byId = new Map(sorted.map((l) => [l.productOrderId, l]));
       return {
         status: 200,
         body: {

@@ -161,7 +161,8 @@ export interface PageSource {
  *
  * The orders of each draw go in one insert, sent without waiting for the one before (postgres.js
  * pipelines them; PGlite runs them in turn); the transaction waits only when no page is at hand, and
- * draws again once the last insert is done (and, with `soon`, once a page comes soon). Matches and
+ * then (with `soon`) for the next page while the inserts sent are under way, so the database keeps
+ * storing while the mall answers; without `soon`, or when none comes soon, it ends. Matches and
  * gift events are read once per transaction, for the products and channels it meets; with gift events
  * at hand, draws are stored one after another. The claims come last, each seeing only the lines of its
  * page and before.
@@ -185,11 +186,8 @@ export async function storeCollectedPages(
     const draws: Promise<StoreResult & { origins: Map<number, number> }>[] = [];
     for (;;) {
       let draw = source.take();
-      if (draw.length === 0 && draws.length) {
-        await draws.at(-1);
-        draw = source.take();
-        if (draw.length === 0 && source.soon) draw = await source.soon();
-      }
+      // Nothing at hand: the next page if one comes soon, while the inserts sent are under way.
+      if (draw.length === 0 && draws.length && source.soon) draw = await source.soon();
       if (draw.length === 0) break;
       const isDemo = draw[0]!.isDemo ?? false;
       if (draw.some((p) => (p.isDemo ?? false) !== isDemo)) {
