@@ -33,7 +33,7 @@ import { type FakeNaverLine, fakeNaver } from '../test/support/fake-naver.js';
 import { benchDesk, benchUrl, freshBenchDatabase, median, timed } from './support.js';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 10_000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 /** Distinct matched mall products (code × option). */
 const PRODUCTS = 20;
 /** One line in this many is a mall product nobody matched yet (stage `unmatched`). */
