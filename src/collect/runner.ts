@@ -42,6 +42,8 @@ function failureText(error: unknown): string {
 
 export class CollectionRunner {
   private readonly jobs = new Set<Promise<void>>();
+  /** Each run in progress here, settled (never rejected) when it is over, however it ended. */
+  private readonly runs = new Map<number, Promise<void>>();
 
   constructor(
     private readonly desk: Desk,
@@ -59,9 +61,21 @@ export class CollectionRunner {
     const listeners = listener ? [...this.listeners, listener] : this.listeners;
     const job: Promise<void> = this.run(actor, runId, request, listeners)
       .catch(() => {})
-      .finally(() => this.jobs.delete(job));
+      .finally(() => {
+        this.jobs.delete(job);
+        this.runs.delete(runId);
+      });
     this.jobs.add(job);
+    this.runs.set(runId, job);
     return runId;
+  }
+
+  /**
+   * Resolves when the run is over here, whether it finished or broke off (a listener's `finished` is
+   * not heard when the database fails at the end); at once for a run this runner is not running.
+   */
+  async settled(runId: number): Promise<void> {
+    await this.runs.get(runId);
   }
 
   /** Resolves when no run is in progress (tests, and a graceful stop). */

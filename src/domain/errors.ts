@@ -15,6 +15,7 @@ export const DOMAIN_ERROR_CODES = [
   'PREVIEW_NOT_OPEN',
   'SECRET_KEY_MISSING',
   'ALREADY_MATCHED',
+  'ACCOUNT_BUSY',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

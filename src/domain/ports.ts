@@ -463,8 +463,17 @@ export interface CollectionsPort {
   finishRun(runId: number, status: 'done' | 'failed' | 'interrupted'): Promise<void>;
   get(runId: number): Promise<CollectionRunRecord | null>;
   list(limit: number): Promise<CollectionRunRecord[]>;
-  /** Runs still marked running whose last heartbeat is before `staleBefore` (all of them without it). */
-  running(staleBefore?: Date): Promise<number[]>;
+  /**
+   * Runs still marked running whose last heartbeat is more than `staleAfterMs` old by the database's
+   * clock (every running run without it).
+   */
+  running(staleAfterMs?: number): Promise<number[]>;
+  /**
+   * Locks the accounts (until the transaction ends, so two starts on one account go one after the
+   * other), then says which are being collected: in a running run touched within `staleAfterMs`, and
+   * not yet done or failed in it.
+   */
+  busyAccounts(accountIds: number[], staleAfterMs: number): Promise<{ accountId: number; runId: number }[]>;
   /** The running instance's heartbeat on its run. */
   touch(runId: number): Promise<void>;
 }

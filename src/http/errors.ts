@@ -20,6 +20,7 @@ const STATUS: Record<DomainErrorCode, number> = {
   NO_ACCOUNT: 400,
   PREVIEW_NOT_OPEN: 409,
   ALREADY_MATCHED: 409,
+  ACCOUNT_BUSY: 409,
   SECRET_KEY_MISSING: 503,
 };
 

@@ -95,6 +95,10 @@ const errors: Record<
     ko: 'ORDERMATE_SECRET_KEY가 설정되지 않아 계정 정보를 저장할 수 없습니다',
     en: 'ORDERMATE_SECRET_KEY is not set, so credentials cannot be stored',
   },
+  ACCOUNT_BUSY: {
+    ko: (p) => `‘${p.name}’ 계정은 이미 수집 중입니다 (수집 #${p.run}). 끝난 뒤 다시 시도하세요`,
+    en: (p) => `account ‘${p.name}’ is already being collected (run #${p.run}); try again when it ends`,
+  },
   ALREADY_MATCHED: {
     ko: (p) => `이미 매칭되었거나 더 이상 기다리는 주문이 아닙니다 (주문서 ${p.serial})`,
     en: (p) => `already matched, or no longer waiting (order ${p.serial})`,

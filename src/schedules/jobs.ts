@@ -3,6 +3,7 @@
 import type { ChannelPoster, Notifier } from '../bot/core/context.js';
 import type { CollectionRunner } from '../collect/runner.js';
 import type { Desk } from '../domain/context.js';
+import { isDomainError } from '../domain/errors.js';
 import { isCollectable } from '../domain/rules/collection.js';
 import { kstDay } from '../domain/rules/gifts.js';
 import { expireApprovals } from '../domain/services/approvals.js';
@@ -51,7 +52,10 @@ export function expiryJob(desk: Desk, notifiers: Notifier[], cronText: string, w
   };
 }
 
-/** The chosen accounts (or every collectable one) for the last `days` Korean days, awaited to the end. */
+/**
+ * The chosen accounts (or every collectable one) for the last `days` Korean days, awaited to the end.
+ * An account being collected already (someone started a run by hand) is left to that run.
+ */
 export function collectJob(
   desk: Desk,
   runner: CollectionRunner,
@@ -65,16 +69,21 @@ export function collectJob(
       const accountIds = options.accountIds.length
         ? options.accountIds.filter((id) => collectable.includes(id))
         : collectable;
-      if (accountIds.length === 0) return;
       const now = desk.now().getTime();
-      const request = {
-        accountIds,
+      const period = {
         from: kstDay(new Date(now - (options.days - 1) * 86_400_000)),
         to: kstDay(new Date(now)),
       };
-      await new Promise<void>((resolve, reject) => {
-        runner.start(SCHEDULE_ACTOR, request, { finished: () => resolve() }).catch(reject);
-      });
+      let left = accountIds;
+      while (left.length) {
+        try {
+          await runner.settled(await runner.start(SCHEDULE_ACTOR, { accountIds: left, ...period }));
+          return;
+        } catch (e) {
+          if (!isDomainError(e) || e.code !== 'ACCOUNT_BUSY') throw e;
+          left = left.filter((id) => id !== e.params.account);
+        }
+      }
     },
   };
 }

@@ -18,6 +18,7 @@ import {
   touchCollection,
 } from '../../src/domain/services/collection.js';
 import type { IncomingOrder } from '../../src/domain/services/intake.js';
+import { errorText } from '../../src/i18n/catalog.js';
 import { orders } from '../../src/storage/schema.js';
 import { actor, freshDesk, line, seedCatalog } from '../support/desk.js';
 import {
@@ -286,23 +287,65 @@ describe('R16: a collection run', () => {
 
   it('R16: with instances sharing the database, only runs nobody touched lately are interrupted', async () => {
     const { database, desk } = await freshDesk();
-    const { runId: alive, first } = await collect(desk);
+    const { f, runId: alive } = await collect(desk);
+    const third = await account(desk, f.channelId);
     const dead = await startCollection(desk, op, {
-      accountIds: [first],
+      accountIds: [third],
       from: '2026-11-25',
       to: '2026-11-25',
     });
     await database.db.execute(
-      sql`update collection_runs set heartbeat_at = now() - interval '10 minutes' where id = ${dead}`,
-    );
-    await database.db.execute(
-      sql`update collection_runs set heartbeat_at = now() - interval '10 minutes' where id = ${alive}`,
+      sql`update collection_runs set heartbeat_at = now() - interval '10 minutes' where id in (${dead}, ${alive})`,
     );
     await touchCollection(desk, alive);
+    // Staleness is read off the database's clock: an instance whose clock runs an hour ahead does not
+    // take the live run for dead.
+    const ahead: Desk = { ...desk, now: () => new Date(Date.now() + 3_600_000) };
 
-    expect(await markInterruptedRuns(desk, RUN_STALE_AFTER_MS)).toEqual([dead]);
+    expect(await markInterruptedRuns(ahead, RUN_STALE_AFTER_MS)).toEqual([dead]);
     expect((await runOf(desk, alive)).status).toBe('running');
     expect((await runOf(desk, dead)).status).toBe('interrupted');
+  });
+
+  it('R16: one run at a time per account; an account done in its run, or left by a dead instance, is free', async () => {
+    const { database, desk } = await freshDesk();
+    const { f, first, second, runId } = await collect(desk);
+    const third = await account(desk, f.channelId);
+    const runs = (await runsOf(desk)).length;
+
+    const refused = await expectDomainError(
+      startCollection(desk, op, { accountIds: [third, second], from: '2026-11-25', to: '2026-11-25' }),
+      'ACCOUNT_BUSY',
+      { account: second, name: `계정 ${f.otherChannelId}`, run: runId },
+    );
+    expect(errorText(refused.code, 'ko', refused.params)).toBe(
+      `‘계정 ${f.otherChannelId}’ 계정은 이미 수집 중입니다 (수집 #${runId}). 끝난 뒤 다시 시도하세요`,
+    );
+    expect(errorText(refused.code, 'en', refused.params)).toBe(
+      `account ‘계정 ${f.otherChannelId}’ is already being collected (run #${runId}); try again when it ends`,
+    );
+    // Nothing was started, not even for the free account.
+    expect(await runsOf(desk)).toHaveLength(runs);
+
+    // `first` is done in its run (the run goes on for `second`): it may be collected again.
+    await finishCollectionAccount(desk, runId, first, null);
+    const again = await startCollection(desk, op, {
+      accountIds: [first],
+      from: '2026-11-25',
+      to: '2026-11-25',
+    });
+    expect((await runOf(desk, again)).accounts.map((a) => a.accountId)).toEqual([first]);
+
+    // A run nobody touched for long (its instance died) holds nothing.
+    await database.db.execute(
+      sql`update collection_runs set heartbeat_at = now() - interval '10 minutes' where id = ${runId}`,
+    );
+    const after = await startCollection(desk, op, {
+      accountIds: [second],
+      from: '2026-11-25',
+      to: '2026-11-25',
+    });
+    expect(after).toBeGreaterThan(again);
   });
 });
 

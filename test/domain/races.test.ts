@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Desk } from '../../src/domain/context.js';
 import type { DeskStore } from '../../src/domain/ports.js';
 import { decideApproval, submitAction } from '../../src/domain/services/approvals.js';
+import { startCollection } from '../../src/domain/services/collection.js';
 import { deleteOrders, holdOrders, moveChannelsNext } from '../../src/domain/services/order-actions.js';
 import type { ActionResult } from '../../src/domain/types.js';
 import { queryRows } from '../../src/storage/db.js';
@@ -340,5 +341,35 @@ describe.runIf(isPostgres)('races on the same approval (Postgres)', () => {
         expect(row!.deletedAt).toBeNull();
       }
     }
+  });
+  it('R16 race: two starts on one account at once (two instances): one run, the other told it is busy', async () => {
+    const { database, desk } = await freshDesk();
+    const f = await seedCatalog(desk);
+    const account = await desk.store.transaction((tx) =>
+      tx.catalog.createAccount({
+        channelId: f.channelId,
+        name: '스마트스토어 본점',
+        connector: 'smartstore',
+        status: 'normal',
+        services: ['collect_orders'],
+      }),
+    );
+    const request = { accountIds: [account], from: '2026-11-25', to: '2026-11-25' };
+
+    const [won, lost] = await race(
+      database,
+      desk,
+      (d) => startCollection(d, alice, request),
+      (d) => startCollection(d, bob, request),
+    );
+
+    const runId = value(won);
+    await expectDomainError(Promise.reject((lost as PromiseRejectedResult).reason), 'ACCOUNT_BUSY', {
+      account,
+      name: '스마트스토어 본점',
+      run: runId,
+    });
+    const runs = await desk.store.read((tx) => tx.collections.list(10));
+    expect(runs.map((r) => r.id)).toEqual([runId]);
   });
 });

@@ -153,6 +153,43 @@ describe('collections over REST', () => {
     expect(await s.count(sql`is_demo`)).toBe(16);
   });
 
+  it("an account being collected is refused a second run (409, in the caller's language) until it is done", async () => {
+    const s = await setup();
+    const resume = s.naver.pause();
+    const first = await s.call('POST', '/collections', {
+      accountIds: [s.naverAccount],
+      from: '2026-11-25',
+      to: '2026-11-25',
+    });
+    expect(first.status).toBe(202);
+    const demo = await s.account('데모몰', 'demo');
+
+    const busy = await s.call('POST', '/collections', {
+      accountIds: [demo, s.naverAccount],
+      from: '2026-11-24',
+      to: '2026-11-25',
+    });
+    expect(busy.status).toBe(409);
+    expect(busy.body.error).toEqual({
+      code: 'ACCOUNT_BUSY',
+      message: `account ‘스마트스토어 본점’ is already being collected (run #${first.body.id}); try again when it ends`,
+    });
+    expect(((await s.call('GET', '/collections')).body.items as Json[]).map((r) => r.id)).toEqual([
+      first.body.id,
+    ]);
+
+    resume();
+    await s.collector.idle();
+    const again = await s.call('POST', '/collections', {
+      accountIds: [demo, s.naverAccount],
+      from: '2026-11-24',
+      to: '2026-11-25',
+    });
+    expect(again.status).toBe(202);
+    await s.collector.idle();
+    expect((await s.call('GET', `/collections/${again.body.id}`)).body.status).toBe('done');
+  });
+
   it('refuses an invalid request at once and records nothing', async () => {
     const s = await setup();
     const long = await s.call('POST', '/collections', {

@@ -183,19 +183,35 @@ export async function fakeNaver(options: { clientId: string; clientSecret: strin
     return error(404, 'NOT_FOUND', path);
   }
 
+  /** While paused, answers wait here for `resume`. */
+  let paused: Promise<void> | null = null;
   const server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (chunk) => {
       body += chunk;
     });
-    req.on('end', () => send(res, handle(req, body)));
+    req.on('end', async () => {
+      await paused;
+      send(res, handle(req, body));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/external`;
   return {
     baseUrl,
     calls,
+    /** Holds every answer until the returned function is called (a mall that is slow to answer). */
+    pause(): () => void {
+      let resume = () => {};
+      paused = new Promise<void>((resolve) => {
+        resume = () => {
+          paused = null;
+          resolve();
+        };
+      });
+      return resume;
+    },
     /** The next requests to this path get these replies instead. */
     fail(path: string, ...replies: FakeReply[]) {
       faults.set(path, [...(faults.get(path) ?? []), ...replies]);

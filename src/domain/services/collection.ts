@@ -30,7 +30,15 @@ export async function startCollection(
   requireRole(actor, 'operator');
   const accountIds = [...new Set(request.accountIds)];
   return desk.store.transaction(async (tx) => {
-    validateCollection(await tx.catalog.accounts(), { ...request, accountIds });
+    const accounts = await tx.catalog.accounts();
+    validateCollection(accounts, { ...request, accountIds });
+    // One run at a time per account: two runs would spend one Cafe24 refresh token twice, and count
+    // every line of the second as a duplicate.
+    const [busy] = await tx.collections.busyAccounts(accountIds, RUN_STALE_AFTER_MS);
+    if (busy) {
+      const name = accounts.find((a) => a.id === busy.accountId)?.name ?? `#${busy.accountId}`;
+      throw new DomainError('ACCOUNT_BUSY', { account: busy.accountId, name, run: busy.runId });
+    }
     const runId = await tx.collections.createRun({
       startedBy: actor.id,
       source: actor.source,
@@ -343,9 +351,8 @@ export const RUN_STALE_AFTER_MS = 4 * RUN_HEARTBEAT_MS;
  * embedded database, so at its start nothing else can be running).
  */
 export async function markInterruptedRuns(desk: Desk, staleAfterMs = 0): Promise<number[]> {
-  const staleBefore = staleAfterMs > 0 ? new Date(desk.now().getTime() - staleAfterMs) : undefined;
   return desk.store.transaction(async (tx) => {
-    const ids = await tx.collections.running(staleBefore);
+    const ids = await tx.collections.running(staleAfterMs > 0 ? staleAfterMs : undefined);
     for (const id of ids) await tx.collections.finishRun(id, 'interrupted');
     return ids;
   });

@@ -1,5 +1,5 @@
 // Claims, notes, gift events, audit, identities, approvals, column settings and collection runs.
-import { and, arrayContains, asc, desc, eq, inArray, lt, lte, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import type {
   ApprovalRecord,
   ApprovalsPort,
@@ -26,6 +26,7 @@ import {
   columnSettings,
   csNotes,
   giftEvents,
+  mallAccounts,
   orderMessages,
   orderTemplates,
 } from '../schema.js';
@@ -271,6 +272,9 @@ export function columnsRepository(db: Db): ColumnsPort {
   };
 }
 
+/** A moment `ms` before now by the database's clock (instances' clocks may differ; the database's is one). */
+const olderThan = (ms: number) => sql`now() - ${ms} * interval '1 millisecond'`;
+
 export function collectionsRepository(db: Db): CollectionsPort {
   async function withAccounts(runs: (typeof collectionRuns.$inferSelect)[]): Promise<CollectionRunRecord[]> {
     if (runs.length === 0) return [];
@@ -345,17 +349,39 @@ export function collectionsRepository(db: Db): CollectionsPort {
         await db.select().from(collectionRuns).orderBy(desc(collectionRuns.id)).limit(limit),
       );
     },
-    async running(staleBefore) {
+    async running(staleAfterMs) {
       const rows = await db
         .select({ id: collectionRuns.id })
         .from(collectionRuns)
         .where(
           and(
             eq(collectionRuns.status, 'running'),
-            staleBefore ? lt(collectionRuns.heartbeatAt, staleBefore) : undefined,
+            staleAfterMs ? lt(collectionRuns.heartbeatAt, olderThan(staleAfterMs)) : undefined,
           ),
         );
       return rows.map((r) => r.id);
+    },
+    async busyAccounts(accountIds, staleAfterMs) {
+      if (accountIds.length === 0) return [];
+      await db
+        .select({ id: mallAccounts.id })
+        .from(mallAccounts)
+        .where(inArray(mallAccounts.id, accountIds))
+        .orderBy(asc(mallAccounts.id))
+        .for('update');
+      return db
+        .select({ accountId: collectionRunAccounts.accountId, runId: collectionRuns.id })
+        .from(collectionRunAccounts)
+        .innerJoin(collectionRuns, eq(collectionRuns.id, collectionRunAccounts.runId))
+        .where(
+          and(
+            inArray(collectionRunAccounts.accountId, accountIds),
+            eq(collectionRunAccounts.status, 'running'),
+            eq(collectionRuns.status, 'running'),
+            gte(collectionRuns.heartbeatAt, olderThan(staleAfterMs)),
+          ),
+        )
+        .orderBy(asc(collectionRunAccounts.accountId), asc(collectionRuns.id));
     },
     async touch(runId) {
       await db
