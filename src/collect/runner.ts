@@ -19,6 +19,7 @@ import {
   startCollection,
   storeCollectedPage,
   storeCollectedPages,
+  storedAccountCredentials,
   touchCollection,
 } from '../domain/services/collection.js';
 import type { Actor } from '../domain/types.js';
@@ -165,6 +166,7 @@ export class CollectionRunner {
       ...account,
       renewCredentials: (next: Record<string, string>) =>
         renewAccountCredentials(this.desk, account.id, next),
+      storedCredentials: () => storedAccountCredentials(this.desk, account.id),
     };
     const reader = new PageReader(connector.pages(access, period));
     try {

@@ -4,7 +4,9 @@
 // - token: POST /api/v2/oauth/token with Basic base64(client_id:client_secret) and the form
 //   grant_type=refresh_token&refresh_token=…; an access token lasts 2 hours, a refresh token 2 weeks, and
 //   each refresh issues a new refresh token and retires the old one — so renewed credentials are handed
-//   back (`renewCredentials`) as soon as they are issued;
+//   back (`renewCredentials`) as soon as they are issued, kept in memory and handed back again while
+//   storing them fails, and a refused refresh token is checked against the stored credentials (another
+//   instance, or a new authorisation, may have renewed them);
 // - orders: GET /api/v2/admin/orders with start_date / end_date (days), date_type, limit ≤ 1000,
 //   offset ≤ 15000 and embed=items,receivers,buyer. One Korean day at a time, paged by offset.
 // Each order item is a line: paid, unshipped items are orders; cancel / return / exchange items are claims (R17).
@@ -23,6 +25,8 @@ export const CAFE24_MAX_OFFSET = 15_000;
 const DAY_MS = 86_400_000;
 /** An access token this close to its end is renewed before use. */
 const EXPIRY_MARGIN_MS = 5 * 60_000;
+/** Tries at storing renewed credentials before they are kept in memory only (and stored again later). */
+const SAVE_ATTEMPTS = 3;
 
 const credentials = z.object({
   clientId: z.string().min(1),
@@ -117,6 +121,29 @@ function kstDay(at: number): string {
 export function cafe24Connector(policy: RetryPolicy = DEFAULT_RETRY, now = () => Date.now()): Connector {
   /** The last refresh per account, by the refresh token it spent: a second run holding that token reuses it. */
   const renewals = new Map<number, { spent: string; next: Promise<Record<string, string>> }>();
+  /**
+   * Credentials Cafe24 issued that could not be stored yet (the database was away): the refresh token
+   * they replace is spent, so they are used from here and stored again before every call until it works.
+   */
+  const unsaved = new Map<number, Record<string, string>>();
+
+  /** Hands renewed credentials back, a few times if storing fails; kept in `unsaved` while it does. */
+  async function keep(account: AccountAccess, next: Record<string, string>): Promise<void> {
+    if (!account.renewCredentials) return;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await account.renewCredentials(next);
+        if (unsaved.get(account.id) === next) unsaved.delete(account.id);
+        return;
+      } catch {
+        if (attempt >= SAVE_ATTEMPTS - 1) {
+          unsaved.set(account.id, next);
+          return;
+        }
+        await policy.sleep(Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt));
+      }
+    }
+  }
 
   function parseCredentials(record: Record<string, string>): Credentials {
     const parsed = credentials.safeParse(record);
@@ -151,7 +178,17 @@ export function cafe24Connector(policy: RetryPolicy = DEFAULT_RETRY, now = () =>
       );
     } catch (error) {
       const status = error instanceof ConnectorError ? error.detail.status : undefined;
-      if (status === 400 || status === 401)
+      // Renewed meanwhile elsewhere (another instance, or the mall authorised the app again): the stored
+      // credentials hold a refresh token other than the one refused.
+      const refused = status === 400 || status === 401;
+      const stored = refused ? await account.storedCredentials?.().catch(() => undefined) : undefined;
+      if (stored?.refreshToken && stored.refreshToken !== creds.refreshToken) {
+        const fresh = parseCredentials(stored);
+        const expiresAt = cafe24Time(fresh.accessTokenExpiresAt ?? '');
+        if (fresh.accessToken && expiresAt - now() > EXPIRY_MARGIN_MS) return stored;
+        return refresh(account, stored, fresh);
+      }
+      if (refused)
         throw new ConnectorError(
           'auth',
           `Cafe24 refused the refresh token (HTTP ${status}); the mall must authorise the app again`,
@@ -170,8 +207,9 @@ export function cafe24Connector(policy: RetryPolicy = DEFAULT_RETRY, now = () =>
     };
     const refreshEnds = cafe24Time(token.data.refresh_token_expires_at ?? '');
     if (!Number.isNaN(refreshEnds)) next.refreshTokenExpiresAt = new Date(refreshEnds).toISOString();
-    // The spent refresh token no longer works: the new one is stored before anything else happens.
-    await account.renewCredentials?.(next);
+    // The spent refresh token no longer works: the new one is stored before anything else happens (or,
+    // while it cannot be, kept here).
+    await keep(account, next);
     return next;
   }
 
@@ -188,8 +226,13 @@ export function cafe24Connector(policy: RetryPolicy = DEFAULT_RETRY, now = () =>
 
   /** One account's credentials while it is collected: a GET with a usable token, renewed at most once a call. */
   function session(account: AccountAccess) {
-    let record = account.credentials;
+    let record = unsaved.get(account.id) ?? account.credentials;
     return async (path: string, query: URLSearchParams): Promise<unknown> => {
+      const pending = unsaved.get(account.id);
+      if (pending) {
+        record = pending;
+        await keep(account, pending);
+      }
       let creds = parseCredentials(record);
       let fresh = false;
       const expiresAt = cafe24Time(creds.accessTokenExpiresAt ?? '');

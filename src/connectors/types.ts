@@ -11,6 +11,8 @@ export interface AccountAccess {
   credentials: Record<string, string>;
   /** Stores credentials a mall rotated (Cafe24 retires a refresh token when it issues the next one). */
   renewCredentials?(next: Record<string, string>): Promise<void>;
+  /** The credentials as stored now (another instance, or an admin, may have renewed them meanwhile). */
+  storedCredentials?(): Promise<Record<string, string>>;
 }
 
 /** Korean calendar days, both ends included. */

@@ -159,6 +159,68 @@ describe('Cafe24 connector', () => {
     expect(s.renewed).toHaveLength(2);
   });
 
+  it('renewed credentials that cannot be stored are kept and stored again, never refreshed twice', async () => {
+    const s = await setup(cafe24Orders('2026-11-25', 3, 'A'));
+    const connector = cafe24Connector(s.policy);
+    let storing: 'down' | 'up' = 'down';
+    const tried: string[] = [];
+    // The database is away: every attempt to store the renewed credentials fails.
+    s.account.renewCredentials = async (next) => {
+      tried.push(next.refreshToken!);
+      if (storing === 'down') throw new Error('connection lost');
+      s.account.credentials = next;
+    };
+    const collect = async () => {
+      const pages: CollectedPage[] = [];
+      for await (const page of connector.pages(s.account, DAY)) pages.push(page);
+      return pages;
+    };
+
+    // The run goes on with the new token; storing was tried three times, backing off.
+    expect((await collect()).flatMap((p) => p.orders)).toHaveLength(4);
+    const issued = s.fake.refreshToken();
+    expect(tried).toEqual([issued, issued, issued]);
+    expect(s.slept).toEqual([100, 200]);
+    expect(s.account.credentials.refreshToken).toBe('rt-0');
+
+    // The next run still reads the spent token from storage: the kept credentials are used instead (no
+    // refresh Cafe24 would refuse), and stored before the first call now that storing works.
+    storing = 'up';
+    expect((await collect()).flatMap((p) => p.orders)).toHaveLength(4);
+    expect(s.callsTo(CAFE24_TOKEN)).toHaveLength(1);
+    expect(s.account.credentials.refreshToken).toBe(issued);
+    expect(tried).toEqual([issued, issued, issued, issued]);
+  });
+
+  it('a refused refresh token renewed meanwhile elsewhere: the stored credentials are read again and used', async () => {
+    const s = await setup(cafe24Orders('2026-11-25', 3, 'A'));
+    // Storage, shared by two instances.
+    let stored: Record<string, string> = { ...CREDS };
+    const instance = (): AccountAccess => ({
+      ...s.account,
+      credentials: { ...stored },
+      renewCredentials: async (next) => {
+        stored = next;
+      },
+      storedCredentials: async () => ({ ...stored }),
+    });
+    const late = instance();
+    // The other instance renews first: rt-0 is spent.
+    await cafe24Connector(s.policy).verify(instance());
+    expect(stored.refreshToken).toBe(s.fake.refreshToken());
+
+    const pages: CollectedPage[] = [];
+    for await (const page of cafe24Connector(s.policy).pages(late, DAY)) pages.push(page);
+
+    expect(pages.flatMap((p) => p.orders)).toHaveLength(4);
+    // One refresh each; the refused one is not retried with the spent token.
+    expect(s.callsTo(CAFE24_TOKEN).map((c) => new URLSearchParams(c.body).get('refresh_token'))).toEqual([
+      'rt-0',
+      'rt-0',
+    ]);
+    expect(stored.refreshToken).toBe(s.fake.refreshToken());
+  });
+
   it('an access token Cafe24 no longer accepts is renewed once, then the call succeeds', async () => {
     const inAnHour = new Date(Date.now() + 3600_000).toISOString();
     const s = await setup(cafe24Orders('2026-11-25', 3, 'A'), {

@@ -66,7 +66,14 @@ export interface AccountReach {
   credentials: Record<string, string>;
 }
 
-/** The accounts of a run as the collector needs them; credentials are opened here and nowhere else. */
+/** Sealed credentials opened: here, for a collector, and nowhere else. */
+function openCredentials(desk: Desk, sealed: string | null): Record<string, string> {
+  if (!sealed) return {};
+  if (!desk.secrets) throw new DomainError('SECRET_KEY_MISSING');
+  return JSON.parse(desk.secrets.open(sealed)) as Record<string, string>;
+}
+
+/** The accounts of a run as the collector needs them, their credentials opened. */
 export async function accountsToCollect(desk: Desk, runId: number): Promise<AccountReach[]> {
   return desk.store.read(async (tx) => {
     const run = await tx.collections.get(runId);
@@ -75,15 +82,14 @@ export async function accountsToCollect(desk: Desk, runId: number): Promise<Acco
     const reach: AccountReach[] = [];
     for (const result of run.accounts) {
       const account = accounts.get(result.accountId)!;
-      const sealed = await tx.catalog.accountCredentials(account.id);
-      if (sealed && !desk.secrets) throw new DomainError('SECRET_KEY_MISSING');
+      const credentials = openCredentials(desk, await tx.catalog.accountCredentials(account.id));
       reach.push({
         id: account.id,
         name: account.name,
         channelId: account.channelId,
         connector: account.connector,
         baseUrl: account.baseUrl,
-        credentials: sealed ? (JSON.parse(desk.secrets!.open(sealed)) as Record<string, string>) : {},
+        credentials,
       });
     }
     return reach;
@@ -102,6 +108,11 @@ export async function renewAccountCredentials(
   if (!desk.secrets) throw new DomainError('SECRET_KEY_MISSING');
   const sealed = desk.secrets.seal(JSON.stringify(credentials));
   await desk.store.transaction((tx) => tx.catalog.saveAccountCredentials(accountId, sealed));
+}
+
+/** An account's credentials as stored now, opened (what a connector re-reads when its own were refused). */
+export async function storedAccountCredentials(desk: Desk, accountId: number): Promise<Record<string, string>> {
+  return openCredentials(desk, await desk.store.read((tx) => tx.catalog.accountCredentials(accountId)));
 }
 
 /** Every half minute while a run goes on: this instance still works on it. */
