@@ -20,7 +20,7 @@ import {
 import type { IncomingOrder } from '../../src/domain/services/intake.js';
 import { errorText } from '../../src/i18n/catalog.js';
 import { orders } from '../../src/storage/schema.js';
-import { actor, freshDesk, line, seedCatalog } from '../support/desk.js';
+import { actor, freshDesk, line, mallAccount, seedCatalog } from '../support/desk.js';
 import {
   allOrders,
   auditOf,
@@ -577,15 +577,7 @@ describe('R16: group commit — several whole pages in one transaction', () => {
   it('R16: the runner keeps the whole pages before a failing page, fails the account, and keeps that cursor', async () => {
     const { desk } = await freshDesk();
     const f = await seedCatalog(desk);
-    const acc = await desk.store.transaction((tx) =>
-      tx.catalog.createAccount({
-        channelId: f.channelId,
-        name: '가짜몰',
-        connector: 'fake',
-        status: 'normal',
-        services: ['collect_orders'],
-      }),
-    );
+    const acc = await mallAccount(desk, f.channelId, '가짜몰');
     const page = (no: string, cursor: string, over: Partial<IncomingOrder> = {}): CollectedPage => ({
       orders: [
         line(f.channelId, { mallOrderNo: `${no}-a`, ...over }),
@@ -635,15 +627,7 @@ describe('R16: group commit — several whole pages in one transaction', () => {
   it('R16: progress comes from the tallies the batches return; without a progress listener the run is not read', async () => {
     const { desk } = await freshDesk();
     const f = await seedCatalog(desk);
-    const acc = await desk.store.transaction((tx) =>
-      tx.catalog.createAccount({
-        channelId: f.channelId,
-        name: '가짜몰',
-        connector: 'fake',
-        status: 'normal',
-        services: ['collect_orders'],
-      }),
-    );
+    const acc = await mallAccount(desk, f.channelId, '가짜몰');
     const fake: Connector = {
       async verify() {},
       async *pages() {
@@ -693,15 +677,7 @@ describe('R16: group commit — several whole pages in one transaction', () => {
   it('R16: a run a little longer than BATCH_LINES is one transaction, not a big one and a tiny one', async () => {
     const { desk } = await freshDesk();
     const f = await seedCatalog(desk);
-    const acc = await desk.store.transaction((tx) =>
-      tx.catalog.createAccount({
-        channelId: f.channelId,
-        name: '가짜몰',
-        connector: 'fake',
-        status: 'normal',
-        services: ['collect_orders'],
-      }),
-    );
+    const acc = await mallAccount(desk, f.channelId, '가짜몰');
     // Eleven pages of 900 lines (9,900) and a last one of 120: the old cap (whole pages up to 10,000)
     // left the last page to a transaction of its own.
     const sizes = [...Array.from({ length: 11 }, () => 900), 120];

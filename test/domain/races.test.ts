@@ -14,7 +14,7 @@ import { deleteOrders, holdOrders, moveChannelsNext } from '../../src/domain/ser
 import type { ActionResult } from '../../src/domain/types.js';
 import { queryRows } from '../../src/storage/db.js';
 import { isPostgres, type TestDatabase } from '../support/db.js';
-import { actor, addLines, freshDesk, line, seedCatalog } from '../support/desk.js';
+import { actor, addLines, freshDesk, line, mallAccount, seedCatalog } from '../support/desk.js';
 import { auditOf, expectDomainError, openTestDatabase, rowsOf } from './helpers.js';
 
 const alice = actor('operator', 'slack:T1:UALICE');
@@ -345,15 +345,7 @@ describe.runIf(isPostgres)('races on the same approval (Postgres)', () => {
   it('R16 race: two starts on one account at once (two instances): one run, the other told it is busy', async () => {
     const { database, desk } = await freshDesk();
     const f = await seedCatalog(desk);
-    const account = await desk.store.transaction((tx) =>
-      tx.catalog.createAccount({
-        channelId: f.channelId,
-        name: '스마트스토어 본점',
-        connector: 'smartstore',
-        status: 'normal',
-        services: ['collect_orders'],
-      }),
-    );
+    const account = await mallAccount(desk, f.channelId, '스마트스토어 본점', 'smartstore');
     const request = { accountIds: [account], from: '2026-11-25', to: '2026-11-25' };
 
     const [won, lost] = await race(

@@ -5,7 +5,7 @@ import { CollectionRunner } from '../../src/collect/runner.js';
 import type { Connector } from '../../src/connectors/types.js';
 import type { Desk } from '../../src/domain/context.js';
 import { collectJob } from '../../src/schedules/jobs.js';
-import { actor, freshDesk, line, seedCatalog } from '../support/desk.js';
+import { actor, freshDesk, line, mallAccount, seedCatalog } from '../support/desk.js';
 
 /** 2026-11-26 09:00 KST. */
 const NINE_KST = new Date('2026-11-26T00:00:00Z');
@@ -13,18 +13,7 @@ const NINE_KST = new Date('2026-11-26T00:00:00Z');
 async function accounts(desk: Desk, names: string[]) {
   const f = await seedCatalog(desk);
   const ids: number[] = [];
-  for (const name of names)
-    ids.push(
-      await desk.store.transaction((tx) =>
-        tx.catalog.createAccount({
-          channelId: f.channelId,
-          name,
-          connector: 'fake',
-          status: 'normal',
-          services: ['collect_orders'],
-        }),
-      ),
-    );
+  for (const name of names) ids.push(await mallAccount(desk, f.channelId, name));
   return { f, ids };
 }
 

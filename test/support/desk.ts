@@ -118,6 +118,13 @@ export async function stageOf(desk: Desk, serial: number) {
 }
 
 /** A demo-mall account on the fixture's channel: deterministic orders, some unmatched, one cancel a day. */
+/** A mall account in `normal` status that collects orders, through the connector named. */
+export async function mallAccount(desk: Desk, channelId: number, name: string, connector = 'fake') {
+  return desk.store.transaction((tx) =>
+    tx.catalog.createAccount({ channelId, name, connector, status: 'normal', services: ['collect_orders'] }),
+  );
+}
+
 export async function demoAccount(desk: Desk, channelId: number, status: 'normal' | 'suspended' = 'normal') {
   return desk.store.transaction((tx) =>
     tx.catalog.createAccount({
