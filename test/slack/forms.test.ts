@@ -95,6 +95,17 @@ describe('/orders add', () => {
     });
   });
 
+  it('with a single sales channel, the add modal has it chosen already', async () => {
+    const h = await slackHarness();
+    const only = await h.desk.store.transaction((tx) =>
+      tx.catalog.createChannel({ code: 'own', name: '자사몰', kind: 'mall' }),
+    );
+    const { view } = await openModal(h, 'add');
+    expect(field(view, 'channel')).toMatchObject({
+      initial_option: { value: String(only), text: { text: '자사몰' } },
+    });
+  });
+
   it('an invalid submission answers field errors in the ack, keeps the modal open and stores nothing', async () => {
     const h = await slackHarness();
     const f = await seedCatalog(h.desk);

@@ -180,13 +180,7 @@ export function addForm(locale: Locale, channels: { id: number; name: string }[]
     title: t(locale, 'form.add.title'),
     submit: t(locale, 'form.submit'),
     fields: [
-      {
-        id: 'channel',
-        kind: 'select',
-        label: t(locale, 'field.channel'),
-        required: true,
-        options: channels.map((c) => ({ value: String(c.id), label: c.name })),
-      },
+      channelField(locale, channels),
       { id: 'product', kind: 'product', label: t(locale, 'field.product'), required: true },
       text('mallOrderNo', 'field.mallOrderNo', false),
       { ...text('quantity', 'field.quantity'), kind: 'number', initial: '1' },
