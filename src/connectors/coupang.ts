@@ -4,9 +4,9 @@
 // - order sheets: GET /v2/providers/openapi/apis/api/v4/vendors/{vendorId}/ordersheets with createdAtFrom,
 //   createdAtTo (yyyy-MM-dd, at most 31 days), status, maxPerPage (≤ 50) and nextToken paging. Paid (ACCEPT)
 //   and preparing (INSTRUCT) sheets are the desk's new orders; each order item is one line;
-// - return / cancel requests: GET …/v4/vendors/{vendorId}/returnRequests, paged by day: createdAtFrom,
-//   createdAtTo (yyyy-MM-dd, at most 31 days), status RU | UC | PR | CC (required unless orderId is given),
-//   maxPerPage (≤ 50) and nextToken. Orders cancelled while paid (ACCEPT) come only with cancelType=CANCEL
+// - return / cancel requests: GET …/v6/vendors/{vendorId}/returnRequests (see API_VERSIONS), paged by
+//   day: createdAtFrom, createdAtTo (yyyy-MM-dd, at most 31 days), status RU | UC | PR | CC (required
+//   unless orderId is given), maxPerPage (≤ 50) and nextToken. Orders cancelled while paid (ACCEPT) come only with cancelType=CANCEL
 //   and neither status nor orderId. A stop-shipment request (RU, made while INSTRUCT) is listed under RU and
 //   under UC. Each receipt's returnItems[].vendorItemId is the line;
 // - exchange requests: GET …/v4/vendors/{vendorId}/exchangeRequests with createdAtFrom / createdAtTo
@@ -23,6 +23,12 @@ import { DEFAULT_RETRY, type RetryPolicy, requestJson } from './http.js';
 import { type AccountAccess, type Connector, ConnectorError, type Period } from './types.js';
 
 export const COUPANG_BASE_URL = 'https://api-gateway.coupang.com';
+/**
+ * Each list's API version. The 2025 migration moved returnRequests to v6 and ordersheets to v5; v5 order
+ * sheets carry prices as money objects, which the sheets read here do not expect, so they stay on v4 (still
+ * served, answers unchanged). Exchange requests were not migrated.
+ */
+const API_VERSIONS = { ordersheets: 'v4', returnRequests: 'v6', exchangeRequests: 'v4' } as const;
 const PAGE_SIZE = 50;
 /** The documented default; the documentation gives no maximum for exchange requests. */
 const EXCHANGE_PAGE_SIZE = 10;
@@ -216,7 +222,7 @@ export function coupangConnector(policy: RetryPolicy = DEFAULT_RETRY, now = () =
   ): Promise<T> {
     const keys = keysOf(account);
     const base = (account.baseUrl ?? COUPANG_BASE_URL).replace(/\/$/, '');
-    const path = `/v2/providers/openapi/apis/api/v4/vendors/${keys.vendorId}/${list}`;
+    const path = `/v2/providers/openapi/apis/api/${API_VERSIONS[list]}/vendors/${keys.vendorId}/${list}`;
     const answer = await requestJson(
       `${base}${path}?${query}`,
       {

@@ -90,7 +90,17 @@ export async function fakeCoupang(options: {
   const calls: { path: string; list: string; query: URLSearchParams }[] = [];
   const faults: FakeReply[] = [];
   const listFaults = new Map<string, FakeReply[]>();
-  const prefix = `/v2/providers/openapi/apis/api/v4/vendors/${options.vendorId}/`;
+  // Each list at the API version the documentation gives it (returnRequests moved to v6 in 2025).
+  const VERSIONS: Record<CoupangList, string> = {
+    ordersheets: 'v4',
+    returnRequests: 'v6',
+    exchangeRequests: 'v4',
+  };
+  const listOf = (path: string) =>
+    (Object.keys(VERSIONS) as CoupangList[]).find(
+      (list) =>
+        path === `/v2/providers/openapi/apis/api/${VERSIONS[list]}/vendors/${options.vendorId}/${list}`,
+    ) ?? '';
 
   function sheets(params: URLSearchParams) {
     const from = params.get('createdAtFrom') ?? '';
@@ -182,8 +192,10 @@ export async function fakeCoupang(options: {
         paymentId: r.orderId + 7,
         receiptType: r.cancelType,
         receiptStatus: r.receiptStatus,
-        createdAt: r.createdAt,
-        modifiedAt: r.createdAt,
+        // v6 writes times with their offset and money as objects (the migration's whole change).
+        createdAt: `${r.createdAt}+09:00`,
+        modifiedAt: `${r.createdAt}+09:00`,
+        returnShippingCharge: { currencyCode: 'KRW', units: 0, nanos: 0 },
         requesterName: '김*수',
         requesterPhoneNumber: '0503-****-3560',
         cancelReasonCategory1: r.reason[0],
@@ -279,7 +291,7 @@ export async function fakeCoupang(options: {
     const raw = req.url ?? '/';
     const [path = '/', query = ''] = raw.split('?');
     const params = new URLSearchParams(query);
-    const list = path.startsWith(prefix) ? path.slice(prefix.length) : '';
+    const list = listOf(path);
     calls.push({ path, list, query: params });
     const fault = faults.shift() ?? listFaults.get(list)?.shift();
     if (fault) return reply(fault);
