@@ -2,7 +2,7 @@
 // exceljs streaming read of the same file + COPY of the same rows into orders, same run. Each side runs
 // in its own child process on its own fresh database, so peak RSS is per side.
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -14,27 +14,11 @@ import { packingKey } from '../src/domain/rules/packing.js';
 import { registerImport } from '../src/domain/services/imports.js';
 import type { Actor } from '../src/domain/types.js';
 import { previewUpload } from '../src/excel/upload.js';
+import { writeSmartstoreXlsx } from '../test/support/smartstore-xlsx.js';
 import { benchDesk, benchUrl, freshBenchDatabase, median } from './support.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const HEADERS = [
-  '상품주문번호',
-  '주문번호',
-  '주문일시',
-  '구매자명',
-  '구매자연락처',
-  '수취인명',
-  '수취인연락처1',
-  '우편번호',
-  '통합배송지',
-  '배송메세지',
-  '상품번호',
-  '상품명',
-  '옵션정보',
-  '수량',
-  '상품가격',
-];
 const actor: Actor = { id: 'bench', role: 'operator', source: 'api' };
 
 function rowOf(i: number): string[] {
@@ -57,18 +41,8 @@ function rowOf(i: number): string[] {
   ];
 }
 
-async function makeFile(path: string) {
-  const writer = new ExcelJS.stream.xlsx.WorkbookWriter({
-    stream: createWriteStream(path),
-    useSharedStrings: false,
-    useStyles: false,
-  });
-  const sheet = writer.addWorksheet('발주발송관리');
-  sheet.addRow(['주문 내역 (벤치마크)']).commit();
-  sheet.addRow(HEADERS).commit();
-  for (let i = 0; i < ROWS; i++) sheet.addRow(rowOf(i)).commit();
-  sheet.commit();
-  await writer.commit();
+function* rows() {
+  for (let i = 0; i < ROWS; i++) yield rowOf(i);
 }
 
 /** Samples RSS every 20 ms while fn runs. */
@@ -193,7 +167,7 @@ async function main() {
   benchUrl('excel-import');
   if (!existsSync(file)) {
     mkdirSync(tmpdir(), { recursive: true });
-    await makeFile(file);
+    await writeSmartstoreXlsx(file, rows(), { banner: '주문 내역 (벤치마크)' });
   }
   const run = (which: string) =>
     JSON.parse(

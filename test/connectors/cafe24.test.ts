@@ -4,7 +4,7 @@
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { CollectionRunner } from '../../src/collect/runner.js';
 import { CAFE24_API_VERSION, cafe24Connector, cafe24Time } from '../../src/connectors/cafe24.js';
-import { DEFAULT_RETRY, type RetryPolicy } from '../../src/connectors/http.js';
+import { DEFAULT_RETRY } from '../../src/connectors/http.js';
 import { defaultConnectors } from '../../src/connectors/registry.js';
 import { type AccountAccess, ConnectorError } from '../../src/connectors/types.js';
 import type { CollectedPage } from '../../src/domain/services/collection.js';
@@ -17,6 +17,7 @@ import {
   type FakeCafe24Order,
   fakeCafe24,
 } from '../support/fake-cafe24.js';
+import { recordedRetry } from '../support/retry.js';
 
 const CREDS = { clientId: 'om-cafe24', clientSecret: 'cs-secret', mallId: 'ordermate', refreshToken: 'rt-0' };
 const DAY = { from: '2026-11-25', to: '2026-11-25' };
@@ -24,16 +25,7 @@ const DAY = { from: '2026-11-25', to: '2026-11-25' };
 async function setup(orders: FakeCafe24Order[], credentials: Record<string, string> = CREDS) {
   const fake = await fakeCafe24({ ...CREDS, orders });
   onTestFinished(() => fake.close());
-  const slept: number[] = [];
-  const policy: RetryPolicy = {
-    retries: 3,
-    baseDelayMs: 100,
-    maxDelayMs: 1000,
-    timeoutMs: 5000,
-    sleep: async (ms) => {
-      slept.push(ms);
-    },
-  };
+  const { policy, slept } = recordedRetry();
   const renewed: Record<string, string>[] = [];
   // renewCredentials stands for storage: the next run reads what it stored.
   const account: AccountAccess = {

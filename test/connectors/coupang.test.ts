@@ -1,10 +1,10 @@
 // The Coupang Wing connector against a fake that verifies the CEA HMAC signature and pages by nextToken.
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { coupangConnector, coupangSignedDate } from '../../src/connectors/coupang.js';
-import type { RetryPolicy } from '../../src/connectors/http.js';
 import { type AccountAccess, ConnectorError } from '../../src/connectors/types.js';
 import type { CollectedPage } from '../../src/domain/services/collection.js';
 import { type FakeExchange, type FakeReturn, type FakeSheet, fakeCoupang } from '../support/fake-coupang.js';
+import { recordedRetry } from '../support/retry.js';
 
 const KEYS = { accessKey: 'ak-test', secretKey: 'sk-test-secret', vendorId: 'A00012345' };
 
@@ -43,16 +43,7 @@ async function setup(
 ) {
   const fake = await fakeCoupang({ ...KEYS, sheets: data, ...claims });
   onTestFinished(() => fake.close());
-  const slept: number[] = [];
-  const policy: RetryPolicy = {
-    retries: 2,
-    baseDelayMs: 50,
-    maxDelayMs: 500,
-    timeoutMs: 5000,
-    sleep: async (ms) => {
-      slept.push(ms);
-    },
-  };
+  const { policy, slept } = recordedRetry({ retries: 2, baseDelayMs: 50, maxDelayMs: 500 });
   const account: AccountAccess = { id: 2, channelId: 3, baseUrl: fake.baseUrl, credentials: keys };
   const collect = async (period = { from: '2026-11-20', to: '2026-11-26' }, cursor?: string | null) => {
     const pages: CollectedPage[] = [];

@@ -2,11 +2,11 @@
 // token, Bearer auth, 24-hour windows, limitCount ≤ 300 and moreFrom / moreSequence paging.
 import bcrypt from 'bcryptjs';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { RetryPolicy } from '../../src/connectors/http.js';
 import { naverConnector } from '../../src/connectors/naver.js';
 import { type AccountAccess, ConnectorError } from '../../src/connectors/types.js';
 import type { CollectedPage } from '../../src/domain/services/collection.js';
 import { type FakeNaverLine, fakeNaver, naverLines } from '../support/fake-naver.js';
+import { recordedRetry } from '../support/retry.js';
 
 const CLIENT_ID = 'ordermate-test';
 const CLIENT_SECRET = bcrypt.genSaltSync(4);
@@ -14,16 +14,7 @@ const CLIENT_SECRET = bcrypt.genSaltSync(4);
 async function setup(lines: FakeNaverLine[]) {
   const fake = await fakeNaver({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, lines });
   onTestFinished(() => fake.close());
-  const slept: number[] = [];
-  const policy: RetryPolicy = {
-    retries: 3,
-    baseDelayMs: 100,
-    maxDelayMs: 1000,
-    timeoutMs: 5000,
-    sleep: async (ms) => {
-      slept.push(ms);
-    },
-  };
+  const { policy, slept } = recordedRetry();
   const account: AccountAccess = {
     id: 1,
     channelId: 7,

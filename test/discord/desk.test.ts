@@ -3,7 +3,6 @@
 // Discord-specific logic beyond rendering.
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import * as XLSX from 'xlsx';
 import { CollectionRunner } from '../../src/collect/runner.js';
 import { defaultConnectors } from '../../src/connectors/registry.js';
 import { queryRows } from '../../src/storage/db.js';
@@ -19,6 +18,7 @@ import {
   discordHarness,
 } from '../support/discord.js';
 import { messageProblems, modalProblems } from '../support/fake-discord.js';
+import { SMARTSTORE_CHAT_LAYOUT, smartstoreChatRow, smartstoreXlsx } from '../support/smartstore-xlsx.js';
 
 type Json = Record<string, unknown>;
 
@@ -210,36 +210,7 @@ describe('/orders on Discord', () => {
   it('upload: the attachment opens the template form with the suggestion chosen, then the preview and Register', async () => {
     const h = await discordHarness();
     const f = await seedCatalog(h.desk);
-    const sheet = XLSX.utils.aoa_to_sheet([
-      ['주문 내역 (스마트스토어)'],
-      [
-        '상품주문번호',
-        '주문번호',
-        '수취인명',
-        '수취인연락처1',
-        '우편번호',
-        '통합배송지',
-        '상품번호',
-        '옵션정보',
-        '수량',
-        '상품가격',
-      ],
-      [
-        'P1',
-        'O1',
-        '이서연',
-        '01098765432',
-        '06236',
-        '서울특별시 강남구 테헤란로 152',
-        'P-1',
-        'red',
-        '1',
-        '32000',
-      ],
-    ]);
-    const book = XLSX.utils.book_new();
-    XLSX.utils.book_append_sheet(book, sheet, '발주발송관리');
-    const xlsx = XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
+    const xlsx = smartstoreXlsx([smartstoreChatRow(1, { 수취인명: '이서연' })], SMARTSTORE_CHAT_LAYOUT);
     const attachment = h.fake.attachment('orders.xlsx', xlsx);
     const opened = await h.command('upload', { file: attachment.id }, DUSERS.ko, {
       resolved: { attachments: { [attachment.id]: attachment } },

@@ -11,6 +11,7 @@ import { buildServer } from '../../src/http/server.js';
 import { queryRows } from '../../src/storage/db.js';
 import { giftEvent } from '../domain/helpers.js';
 import { freshDesk, seedCatalog } from '../support/desk.js';
+import { SMARTSTORE_HEADERS, smartstoreXlsx } from '../support/smartstore-xlsx.js';
 
 const TOKEN = 'test-token-0123456789';
 
@@ -23,24 +24,6 @@ interface Answer {
   error: { code: string; message: string };
   [key: string]: unknown;
 }
-
-const SMARTSTORE_HEADERS = [
-  '상품주문번호',
-  '주문번호',
-  '주문일시',
-  '구매자명',
-  '구매자연락처',
-  '수취인명',
-  '수취인연락처1',
-  '우편번호',
-  '통합배송지',
-  '배송메세지',
-  '상품번호',
-  '상품명',
-  '옵션정보',
-  '수량',
-  '상품가격',
-];
 
 function smartstoreRow(i: number, over: Partial<Record<string, string>> = {}): string[] {
   const row: Record<string, string> = {
@@ -64,17 +47,9 @@ function smartstoreRow(i: number, over: Partial<Record<string, string>> = {}): s
   return SMARTSTORE_HEADERS.map((h) => row[h]!);
 }
 
-/** SmartStore's export: a banner in row 1, headers in row 2, every cell text. */
-function smartstoreXlsx(rows: string[][]): Buffer {
-  const sheet = XLSX.utils.aoa_to_sheet([
-    ['주문 내역 — 개인정보 주의 (스마트스토어)'],
-    SMARTSTORE_HEADERS,
-    ...rows,
-  ]);
-  const book = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(book, sheet, '발주발송관리');
-  return XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
-}
+/** SmartStore's full export, with a banner in row 1 like the real one's. */
+const smartstoreExport = (rows: string[][]) =>
+  smartstoreXlsx(rows, { banner: '주문 내역 — 개인정보 주의 (스마트스토어)' });
 
 async function server(uploadLimits?: Parameters<typeof buildServer>[0]['uploadLimits']) {
   const { database, desk } = await freshDesk();
@@ -116,7 +91,7 @@ async function server(uploadLimits?: Parameters<typeof buildServer>[0]['uploadLi
 describe('Excel import over REST (R12)', () => {
   it('previews a SmartStore file (banner row, suggested template) and saves nothing until Register', async () => {
     const s = await server();
-    const file = smartstoreXlsx([
+    const file = smartstoreExport([
       smartstoreRow(1),
       smartstoreRow(2, { 상품번호: 'UNKNOWN' }),
       smartstoreRow(3, { 수취인연락처1: 'abc' }),
@@ -196,7 +171,7 @@ describe('Excel import over REST (R12)', () => {
     );
     // Row 4000 of the data repeats data row 3 (a copy-paste mistake), two chunks later.
     rows[3999] = smartstoreRow(3);
-    const preview = await s.upload(smartstoreXlsx(rows), 'big.xlsx');
+    const preview = await s.upload(smartstoreExport(rows), 'big.xlsx');
     expect(preview.status).toBe(201);
     expect(preview.body.summary).toEqual({
       read: 4500,
@@ -235,7 +210,7 @@ describe('Excel import over REST (R12)', () => {
     expect(await staged()).toBe(0);
 
     // An open preview past its time keeps nothing staged once expired.
-    const open = await s.upload(smartstoreXlsx(rows.slice(0, 10)), 'small.xlsx');
+    const open = await s.upload(smartstoreExport(rows.slice(0, 10)), 'small.xlsx');
     expect(await staged()).toBe(1);
     const later = { ...s.desk, now: () => new Date(Date.now() + 2 * 3600_000) };
     expect(await expireImports(later)).toEqual([open.body.id]);
@@ -245,7 +220,7 @@ describe('Excel import over REST (R12)', () => {
   it('a file refused after some rows were staged (over UPLOAD_MAX_ROWS) leaves no preview and nothing staged', async () => {
     const s = await server({ ...DEFAULT_UPLOAD_LIMITS, maxRows: 2500 });
     const rows = Array.from({ length: 3000 }, (_, i) => smartstoreRow(i + 1));
-    const res = await s.upload(smartstoreXlsx(rows), 'many.xlsx');
+    const res = await s.upload(smartstoreExport(rows), 'many.xlsx');
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('TOO_MANY_ROWS');
     const left = await queryRows<{ previews: number; chunks: number }>(
@@ -259,7 +234,7 @@ describe('Excel import over REST (R12)', () => {
 
   it('Cancel saves nothing, so the fixed file can be uploaded again', async () => {
     const s = await server();
-    const preview = await s.upload(smartstoreXlsx([smartstoreRow(1)]), 'a.xlsx');
+    const preview = await s.upload(smartstoreExport([smartstoreRow(1)]), 'a.xlsx');
     expect((await s.post(`/imports/${preview.body.id}/cancel`)).status).toBe(200);
     expect((await s.post(`/imports/${preview.body.id}/register`)).status).toBe(409);
     expect(await s.count()).toBe(0);
@@ -294,7 +269,7 @@ describe('Excel import over REST (R12)', () => {
     ['a truncated xlsx', null, 422, 'TRUNCATED', '잘렸습니다'],
   ])('refuses %s with a clear message and saves nothing', async (_name, bytes, status, code, text) => {
     const s = await server();
-    const full = smartstoreXlsx([smartstoreRow(1), smartstoreRow(2)]);
+    const full = smartstoreExport([smartstoreRow(1), smartstoreRow(2)]);
     const body = bytes ?? full.subarray(0, Math.floor(full.length / 2));
     const res = await s.upload(body, 'orders.xls');
     expect(res.status).toBe(status);
@@ -305,7 +280,7 @@ describe('Excel import over REST (R12)', () => {
 
   it('an unknown template or a file no template fits is a 4xx naming the template', async () => {
     const s = await server();
-    const unknown = await s.upload(smartstoreXlsx([smartstoreRow(1)]), 'a.xlsx', { template: 'nope' });
+    const unknown = await s.upload(smartstoreExport([smartstoreRow(1)]), 'a.xlsx', { template: 'nope' });
     expect(unknown.status).toBe(404);
     const sheet = XLSX.utils.aoa_to_sheet([
       ['a', 'b'],

@@ -6,43 +6,13 @@ import * as XLSX from 'xlsx';
 import { queryRows } from '../../src/storage/db.js';
 import { seedCatalog } from '../support/desk.js';
 import { expectAck, type SlackHarness, slackHarness, TEAM, USERS, visibleText } from '../support/slack.js';
+import { SMARTSTORE_CHAT_LAYOUT, smartstoreChatRow, smartstoreXlsx } from '../support/smartstore-xlsx.js';
 
 type Json = Record<string, unknown>;
 
-function smartstoreFile(rows: string[][]): Buffer {
-  const sheet = XLSX.utils.aoa_to_sheet([
-    ['주문 내역 (스마트스토어)'],
-    [
-      '상품주문번호',
-      '주문번호',
-      '수취인명',
-      '수취인연락처1',
-      '우편번호',
-      '통합배송지',
-      '상품번호',
-      '옵션정보',
-      '수량',
-      '상품가격',
-    ],
-    ...rows,
-  ]);
-  const book = XLSX.utils.book_new();
-  XLSX.utils.book_append_sheet(book, sheet, '발주발송관리');
-  return XLSX.write(book, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
-}
+const smartstoreFile = (rows: string[][]) => smartstoreXlsx(rows, SMARTSTORE_CHAT_LAYOUT);
 
-const good = (i: number) => [
-  `P${i}`,
-  `O${i}`,
-  `이서연${i}`,
-  '01098765432',
-  '06236',
-  '서울특별시 강남구 테헤란로 152',
-  'P-1',
-  'red',
-  '1',
-  '32000',
-];
+const good = (i: number) => smartstoreChatRow(i);
 
 async function shortcut(h: SlackHarness, fileId: string | null, responseUrl: string) {
   return h.interact({

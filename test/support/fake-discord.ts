@@ -16,6 +16,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { callRecorder, type WaitOptions } from './recorder.js';
 
 export const FAKE_DISCORD_TOKEN = 'discord-bot-token';
 export const FAKE_DISCORD_APPLICATION_ID = '1100000000000000001';
@@ -86,13 +87,6 @@ export interface FakeDiscordAttachment {
   content_type: string;
 }
 
-export interface WaitOptions {
-  /** Only calls with `seq` greater than this (see `mark()`). */
-  after?: number;
-  match?: (call: FakeDiscordCall) => boolean;
-  timeoutMs?: number;
-}
-
 export interface FailOptions {
   /** HTTP status, 500 unless given; 429 adds `retry_after` and the rate-limit headers. */
   status?: number;
@@ -117,7 +111,7 @@ export interface FakeDiscord {
   /** Calls of one route template (after a mark, if given). */
   of(route: string, after?: number): FakeDiscordCall[];
   /** The first call of `route` (after `options.after`) that matches; waits for it up to the timeout. */
-  waitFor(route: string, options?: WaitOptions): Promise<FakeDiscordCall>;
+  waitFor(route: string, options?: WaitOptions<FakeDiscordCall>): Promise<FakeDiscordCall>;
   /** The seq of the last call so far: pass it as `after` to wait for what comes next. */
   mark(): number;
   /** Makes the next call of `route` fail (status 500 unless told). */
@@ -433,14 +427,17 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const token = options.botToken ?? options.token ?? FAKE_DISCORD_TOKEN;
   const applicationId = options.applicationId ?? FAKE_DISCORD_APPLICATION_ID;
   const botUserId = options.botUserId ?? FAKE_DISCORD_BOT_USER_ID;
-  const calls: FakeDiscordCall[] = [];
+  const recorder = callRecorder<FakeDiscordCall>({
+    fake: 'fake Discord',
+    nameOf: (c) => c.route,
+    describe: (c) => `${c.route} ${c.status}`,
+  });
+  const { calls, record } = recorder;
   const commands = new Map<string, Json[]>();
   const messages = new Map<string, FakeDiscordMessage>();
   const originals = new Map<string, FakeDiscordMessage>();
   const attachments = new Map<string, { filename: string; data: Buffer; contentType: string }>();
   const failures = new Map<string, FailOptions>();
-  const waiters = new Set<() => void>();
-  let seq = 0;
   let counter = 0;
   let url = '';
   // Snowflakes: strings of digits, increasing.
@@ -690,11 +687,6 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     }
   }
 
-  function record(call: Omit<FakeDiscordCall, 'seq'>): void {
-    calls.push({ ...call, seq: ++seq });
-    for (const wake of [...waiters]) wake();
-  }
-
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const parsedUrl = new URL(request.url ?? '/', 'http://fake');
     // Clients encode path segments (`%40original`, `%40me`): match on the decoded path.
@@ -826,9 +818,6 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   await once(server, 'listening');
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const find = (routeName: string, options: WaitOptions) =>
-    calls.find((c) => c.route === routeName && c.seq > (options.after ?? 0) && (options.match?.(c) ?? true));
-
   return {
     url,
     apiUrl: `${url}/api`,
@@ -837,28 +826,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     botUserId,
     calls,
     commands,
-    of: (routeName, after = 0) => calls.filter((c) => c.route === routeName && c.seq > after),
-    waitFor(routeName, options = {}) {
-      const found = find(routeName, options);
-      if (found) return Promise.resolve(found);
-      const timeoutMs = options.timeoutMs ?? 5000;
-      return new Promise<FakeDiscordCall>((resolve, reject) => {
-        const wake = () => {
-          const call = find(routeName, options);
-          if (!call) return;
-          waiters.delete(wake);
-          clearTimeout(timer);
-          resolve(call);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(wake);
-          const seen = calls.map((c) => `${c.seq}:${c.route} ${c.status}`).join(', ') || 'none';
-          reject(new Error(`fake Discord: no ${routeName} call within ${timeoutMs} ms (calls: ${seen})`));
-        }, timeoutMs);
-        waiters.add(wake);
-      });
-    },
-    mark: () => seq,
+    of: recorder.of,
+    waitFor: recorder.waitFor,
+    mark: recorder.mark,
     failNext: (routeName, failure = {}) => {
       failures.set(routeName, failure);
     },
@@ -876,9 +846,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       ),
     attachment: (filename, data, contentType = 'application/octet-stream') =>
       storeFile({ field: 'files[0]', name: filename, contentType, data }),
-    clear: () => {
-      calls.length = 0;
-    },
+    clear: recorder.clear,
     close: async () => {
       if (!server.listening) return;
       server.closeAllConnections();

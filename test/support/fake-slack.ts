@@ -9,6 +9,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { callRecorder, type WaitOptions } from './recorder.js';
 
 export const FAKE_BOT_TOKEN = 'xoxb-test';
 export const FAKE_TEAM = 'T1';
@@ -33,13 +34,6 @@ export interface FakeCall {
   response: Record<string, unknown>;
 }
 
-export interface WaitOptions {
-  /** Only calls with `seq` greater than this (see `mark()`). */
-  after?: number;
-  match?: (call: FakeCall) => boolean;
-  timeoutMs?: number;
-}
-
 export interface FakeSlack {
   /** Base URL, e.g. http://127.0.0.1:43121 (the Web API is under `/api/`). */
   url: string;
@@ -50,7 +44,7 @@ export interface FakeSlack {
   /** Calls of one method (after a mark, if given). */
   of(method: string, after?: number): FakeCall[];
   /** The first call of `method` (after `options.after`) that matches; waits for it up to the timeout. */
-  waitFor(method: string, options?: WaitOptions): Promise<FakeCall>;
+  waitFor(method: string, options?: WaitOptions<FakeCall>): Promise<FakeCall>;
   /** The seq of the last call so far: pass it as `after` to wait for what comes next. */
   mark(): number;
   /** A response URL this fake serves; its POSTs are recorded as `response` calls with this id. */
@@ -208,12 +202,15 @@ export async function startFakeSlack(
   options: { token?: string; locales?: Record<string, string> } = {},
 ): Promise<FakeSlack> {
   const token = options.token ?? FAKE_BOT_TOKEN;
-  const calls: FakeCall[] = [];
+  const recorder = callRecorder<FakeCall>({
+    fake: 'fake Slack',
+    nameOf: (c) => c.method,
+    describe: (c) => c.method,
+  });
+  const { calls, record } = recorder;
   const locales = new Map(Object.entries(options.locales ?? {}));
   const files = new Map<string, { name: string; bytes: Buffer; mimetype: string }>();
   const failures = new Map<string, string>();
-  const waiters = new Set<() => void>();
-  let seq = 0;
   let counter = 0;
   let url = '';
   const next = () => ++counter;
@@ -318,11 +315,6 @@ export async function startFakeSlack(
       default:
         return { ok: false, error: 'unknown_method' };
     }
-  }
-
-  function record(call: Omit<FakeCall, 'seq'>): void {
-    calls.push({ ...call, seq: ++seq });
-    for (const wake of [...waiters]) wake();
   }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -438,9 +430,6 @@ export async function startFakeSlack(
   await once(server, 'listening');
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const find = (method: string, options: WaitOptions) =>
-    calls.find((c) => c.method === method && c.seq > (options.after ?? 0) && (options.match?.(c) ?? true));
-
   let responses = 0;
   return {
     url,
@@ -448,37 +437,16 @@ export async function startFakeSlack(
     calls,
     locales,
     files,
-    of: (method, after = 0) => calls.filter((c) => c.method === method && c.seq > after),
-    waitFor(method, options = {}) {
-      const found = find(method, options);
-      if (found) return Promise.resolve(found);
-      const timeoutMs = options.timeoutMs ?? 5000;
-      return new Promise<FakeCall>((resolve, reject) => {
-        const wake = () => {
-          const call = find(method, options);
-          if (!call) return;
-          waiters.delete(wake);
-          clearTimeout(timer);
-          resolve(call);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(wake);
-          const seen = calls.map((c) => `${c.seq}:${c.method}`).join(', ') || 'none';
-          reject(new Error(`fake Slack: no ${method} call within ${timeoutMs} ms (calls: ${seen})`));
-        }, timeoutMs);
-        waiters.add(wake);
-      });
-    },
-    mark: () => seq,
+    of: recorder.of,
+    waitFor: recorder.waitFor,
+    mark: recorder.mark,
     responseUrl: (id = String(++responses)) => `${url}/response/${id}`,
     responses: (responseUrl) =>
       calls.filter((c) => c.method === 'response' && `${url}${c.path}` === responseUrl),
     failNext: (method, error) => {
       failures.set(method, error);
     },
-    clear: () => {
-      calls.length = 0;
-    },
+    clear: recorder.clear,
     close: async () => {
       if (!server.listening) return;
       server.closeAllConnections();
