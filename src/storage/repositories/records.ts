@@ -368,7 +368,9 @@ export function collectionsRepository(db: Db): CollectionsPort {
         .from(mallAccounts)
         .where(inArray(mallAccounts.id, accountIds))
         .orderBy(asc(mallAccounts.id))
-        .for('update');
+        // Two starts wait for each other; the collector's inserts (their foreign-key checks share the key)
+        // do not wait for a start.
+        .for('no key update');
       return db
         .select({ accountId: collectionRunAccounts.accountId, runId: collectionRuns.id })
         .from(collectionRunAccounts)
