@@ -69,7 +69,11 @@ function lines(): FakeNaverLine[] {
   });
 }
 
-/** One channel, PRODUCTS products each matched to a mall product × option, no gift events. */
+/**
+ * One channel, PRODUCTS products each matched to a mall product × option, no gift events. Ends with a
+ * checkpoint: dropping and creating the databases of the round before flushes a lot, and that must not
+ * land in the timed part of either side.
+ */
 async function prepare(database: Database): Promise<number> {
   const [channel] = await queryRows<{ id: number }>(
     database.db,
@@ -88,6 +92,7 @@ async function prepare(database: Database): Promise<number> {
           values (${channelId}, ${code}, ${option}, ${product!.id}, 'bench')`,
     );
   }
+  await database.db.execute(sql`checkpoint`);
   return channelId;
 }
 
