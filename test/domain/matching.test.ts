@@ -1,9 +1,10 @@
 // Matching an unmatched mall product (비매칭 → 매칭): every waiting order with the key moves to intake and
 // the match is saved for the orders still to come.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startCollection, storeCollectedPage } from '../../src/domain/services/collection.js';
 import { matchProduct } from '../../src/domain/services/intake.js';
 import { listOrders } from '../../src/domain/services/queries.js';
-import { actor, addLines, freshDesk, line, seedCatalog } from '../support/desk.js';
+import { actor, addLines, freshDesk, line, mallAccount, seedCatalog } from '../support/desk.js';
 import {
   allOrders,
   auditOf,
@@ -19,6 +20,33 @@ beforeAll(openTestDatabase);
 const op = actor('operator');
 
 describe('matching', () => {
+  it('a saved match applies to lines whose mall code or option comes with stray spaces (stored trimmed)', async () => {
+    const { desk } = await freshDesk();
+    const f = await seedCatalog(desk);
+    const spaced = line(f.channelId, { mallProductCode: ' P-1 ', mallOption: 'red ' });
+
+    const fromFile = await addLines(desk, [spaced]);
+    const account = await mallAccount(desk, f.channelId, '본점');
+    const run = await startCollection(desk, op, {
+      accountIds: [account],
+      from: '2026-11-25',
+      to: '2026-11-25',
+    });
+    const collected = await storeCollectedPage(desk, op, run, account, {
+      orders: [line(f.channelId, { mallProductCode: 'P-1\t', mallOption: ' red' })],
+      claims: [],
+      cursor: null,
+    });
+
+    expect(fromFile.unmatched).toEqual([]);
+    expect(collected.unmatched).toEqual([]);
+    const rows = await rowsOf(desk, [...fromFile.created, ...collected.created]);
+    expect(rows.map((r) => [r.stage, r.productId, r.mallProductCode, r.mallOption])).toEqual([
+      ['intake', f.productId, 'P-1', 'red'],
+      ['intake', f.productId, 'P-1', 'red'],
+    ]);
+  });
+
   it('releases every waiting order with the key into intake, and only those', async () => {
     const { desk } = await freshDesk();
     const f = await seedCatalog(desk);

@@ -90,11 +90,14 @@ export interface MatchKey {
   mallOption: string;
 }
 
-/** The match key a line is looked up by, as the line gives it. */
+/** A mall product code or option as it is stored and matched: trimmed. */
+const mallText = (value: string | undefined) => (value ?? '').trim();
+
+/** The match key a line is looked up by: the key it is stored under (see normalizeLine). */
 export const matchKeyOf = (o: IncomingOrder): MatchKey => ({
   channelId: o.channelId,
-  mallProductCode: o.mallProductCode ?? '',
-  mallOption: o.mallOption ?? '',
+  mallProductCode: mallText(o.mallProductCode),
+  mallOption: mallText(o.mallOption),
 });
 
 /** The match keys of lines without a product. */
@@ -255,8 +258,8 @@ export function normalizeLine(o: IncomingOrder): Omit<StagedRow, 'rowNo'> {
   return {
     mallOrderNo: o.mallOrderNo.trim(),
     mallLineNo: (o.mallLineNo ?? '1').trim() || '1',
-    mallProductCode: (o.mallProductCode ?? '').trim(),
-    mallOption: (o.mallOption ?? '').trim(),
+    mallProductCode: mallText(o.mallProductCode),
+    mallOption: mallText(o.mallOption),
     mallProductName: (o.mallProductName ?? '').trim(),
     quantity: o.quantity,
     unitPriceKrw: o.unitPriceKrw,
