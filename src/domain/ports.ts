@@ -464,10 +464,10 @@ export interface CollectionsPort {
   get(runId: number): Promise<CollectionRunRecord | null>;
   list(limit: number): Promise<CollectionRunRecord[]>;
   /**
-   * Runs still marked running whose last heartbeat is more than `staleAfterMs` old by the database's
-   * clock (every running run without it).
+   * Marks `interrupted` the runs still running whose last heartbeat is more than `staleAfterMs` old by
+   * the database's clock (every running run without it); their ids, ascending.
    */
-  running(staleAfterMs?: number): Promise<number[]>;
+  interruptRuns(staleAfterMs?: number): Promise<number[]>;
   /**
    * Locks the accounts (until the transaction ends, so two starts on one account go one after the
    * other), then says which are being collected: in a running run touched within `staleAfterMs`, and

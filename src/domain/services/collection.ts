@@ -111,7 +111,10 @@ export async function renewAccountCredentials(
 }
 
 /** An account's credentials as stored now, opened (what a connector re-reads when its own were refused). */
-export async function storedAccountCredentials(desk: Desk, accountId: number): Promise<Record<string, string>> {
+export async function storedAccountCredentials(
+  desk: Desk,
+  accountId: number,
+): Promise<Record<string, string>> {
   return openCredentials(desk, await desk.store.read((tx) => tx.catalog.accountCredentials(accountId)));
 }
 
@@ -362,11 +365,9 @@ export const RUN_STALE_AFTER_MS = 4 * RUN_HEARTBEAT_MS;
  * embedded database, so at its start nothing else can be running).
  */
 export async function markInterruptedRuns(desk: Desk, staleAfterMs = 0): Promise<number[]> {
-  return desk.store.transaction(async (tx) => {
-    const ids = await tx.collections.running(staleAfterMs > 0 ? staleAfterMs : undefined);
-    for (const id of ids) await tx.collections.finishRun(id, 'interrupted');
-    return ids;
-  });
+  return desk.store.transaction((tx) =>
+    tx.collections.interruptRuns(staleAfterMs > 0 ? staleAfterMs : undefined),
+  );
 }
 
 export async function collectionHistory(

@@ -349,17 +349,18 @@ export function collectionsRepository(db: Db): CollectionsPort {
         await db.select().from(collectionRuns).orderBy(desc(collectionRuns.id)).limit(limit),
       );
     },
-    async running(staleAfterMs) {
+    async interruptRuns(staleAfterMs) {
       const rows = await db
-        .select({ id: collectionRuns.id })
-        .from(collectionRuns)
+        .update(collectionRuns)
+        .set({ status: 'interrupted', finishedAt: sql`now()` })
         .where(
           and(
             eq(collectionRuns.status, 'running'),
             staleAfterMs ? lt(collectionRuns.heartbeatAt, olderThan(staleAfterMs)) : undefined,
           ),
-        );
-      return rows.map((r) => r.id);
+        )
+        .returning({ id: collectionRuns.id });
+      return rows.map((r) => r.id).sort((a, b) => a - b);
     },
     async busyAccounts(accountIds, staleAfterMs) {
       if (accountIds.length === 0) return [];
