@@ -31,40 +31,34 @@ import {
   orderTemplates,
 } from '../schema.js';
 
+type NewClaim = Parameters<ClaimsPort['insert']>[0][number];
+
+/** The claim columns the insert unnests: column, SQL type, and the row's value. */
+const CLAIM_COLUMNS: [string, string, (r: NewClaim) => string | number | null][] = [
+  ['order_serial', 'int', (r) => r.orderSerial],
+  ['type', 'text', (r) => r.type],
+  ['reason', 'text', (r) => r.reason],
+  ['source', 'text', (r) => r.source],
+  ['status', 'text', (r) => r.status],
+  ['new_product_id', 'int', (r) => r.newProductId ?? null],
+  ['mall_claim_id', 'text', (r) => r.mallClaimId ?? null],
+];
+const CLAIM_NAMES = CLAIM_COLUMNS.map(([column]) => column).join(', ');
+const CLAIM_VALUES = CLAIM_COLUMNS.map(([column]) => `u.${column}`).join(', ');
+
 export function claimsRepository(db: Db): ClaimsPort {
   return {
     async insert(rows, actor) {
       if (rows.length === 0) return 0;
+      const arrays = CLAIM_COLUMNS.map(([, type, value]) => pgArray(rows.map(value), type));
       // One text however many rows (kept prepared: a collection inserts claims batch after batch).
       const inserted = await queryRows<{ id: number }>(
         db,
         prepared(sql`
-          insert into claims (order_serial, type, reason, source, status, new_product_id, mall_claim_id,
-            created_by, completed_at)
-          select u.order_serial, u.type, u.reason, u.source, u.status, u.new_product_id, u.mall_claim_id,
+          insert into claims (${sql.raw(CLAIM_NAMES)}, created_by, completed_at)
+          select ${sql.raw(CLAIM_VALUES)},
             ${actor}::text, case when u.status = 'completed' then now() end
-          from unnest(${pgArray(
-            rows.map((r) => r.orderSerial),
-            'int',
-          )}, ${pgArray(
-            rows.map((r) => r.type),
-            'text',
-          )}, ${pgArray(
-            rows.map((r) => r.reason),
-            'text',
-          )}, ${pgArray(
-            rows.map((r) => r.source),
-            'text',
-          )}, ${pgArray(
-            rows.map((r) => r.status),
-            'text',
-          )}, ${pgArray(
-            rows.map((r) => r.newProductId ?? null),
-            'int',
-          )}, ${pgArray(
-            rows.map((r) => r.mallClaimId ?? null),
-            'text',
-          )}) as u(order_serial, type, reason, source, status, new_product_id, mall_claim_id)
+          from unnest(${sql.join(arrays, sql`, `)}) as u(${sql.raw(CLAIM_NAMES)})
           on conflict do nothing
           returning id`),
       );
