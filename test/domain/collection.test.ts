@@ -56,6 +56,9 @@ async function account(
 const runsOf = (desk: Desk) => desk.store.transaction((tx) => tx.collections.list(100));
 const runOf = async (desk: Desk, id: number) =>
   (await desk.store.transaction((tx) => tx.collections.get(id)))!;
+/** A run of one account over one Korean day. */
+const runOn = (desk: Desk, accountId: number, day = '2026-11-25') =>
+  startCollection(desk, op, { accountIds: [accountId], from: day, to: day });
 
 describe('R2: what can be collected', () => {
   it('R2: starts a run for normal accounts with the collect_orders service', async () => {
@@ -393,11 +396,7 @@ describe('R16: group commit — several whole pages in one transaction', () => {
     const one = await freshDesk();
     const f = await seedCatalog(one.desk);
     const acc = await account(one.desk, f.channelId);
-    const run = await startCollection(one.desk, op, {
-      accountIds: [acc],
-      from: '2026-11-25',
-      to: '2026-11-25',
-    });
+    const run = await runOn(one.desk, acc);
     const given = pages(f.channelId);
     const pageByPage = [];
     for (let time = 0; time < 2; time++) {
@@ -409,11 +408,7 @@ describe('R16: group commit — several whole pages in one transaction', () => {
     const { desk } = await freshDesk();
     await seedCatalog(desk);
     await account(desk, f.channelId);
-    const runId = await startCollection(desk, op, {
-      accountIds: [acc],
-      from: '2026-11-25',
-      to: '2026-11-25',
-    });
+    const runId = await runOn(desk, acc);
     expect(runId).toBe(run);
     const stored = await storeCollectedPages(desk, collector, runId, acc, given);
 
@@ -527,11 +522,7 @@ describe('R16: group commit — several whole pages in one transaction', () => {
     const f = await seedCatalog(one.desk);
     await giftEvent(one.desk, f);
     const acc = await account(one.desk, f.channelId);
-    const run = await startCollection(one.desk, op, {
-      accountIds: [acc],
-      from: '2026-11-26',
-      to: '2026-11-26',
-    });
+    const run = await runOn(one.desk, acc, '2026-11-26');
     const pages = given(f.channelId);
     for (const page of pages) await storeCollectedPage(one.desk, collector, run, acc, page);
     const pageByPage = await outcome(one.desk, run, acc);
@@ -540,11 +531,7 @@ describe('R16: group commit — several whole pages in one transaction', () => {
     await seedCatalog(desk);
     await giftEvent(desk, f);
     await account(desk, f.channelId);
-    const runId = await startCollection(desk, op, {
-      accountIds: [acc],
-      from: '2026-11-26',
-      to: '2026-11-26',
-    });
+    const runId = await runOn(desk, acc, '2026-11-26');
     const stored = await storeCollectedPages(desk, collector, runId, acc, pages);
 
     expect(await outcome(desk, runId, acc)).toEqual(pageByPage);
@@ -557,11 +544,7 @@ describe('R16: group commit — several whole pages in one transaction', () => {
     const { desk } = await freshDesk();
     const f = await seedCatalog(desk);
     const acc = await account(desk, f.channelId);
-    const runId = await startCollection(desk, op, {
-      accountIds: [acc],
-      from: '2026-11-25',
-      to: '2026-11-25',
-    });
+    const runId = await runOn(desk, acc);
     const [p1, p2] = pages(f.channelId);
     const bad: CollectedPage = { orders: [line(f.channelId, { quantity: -1 })], claims: [], cursor: 'bad' };
 
@@ -714,11 +697,7 @@ describe('R16: group commit — several whole pages in one transaction', () => {
     const { desk } = await freshDesk();
     const f = await seedCatalog(desk);
     const acc = await account(desk, f.channelId);
-    const runId = await startCollection(desk, op, {
-      accountIds: [acc],
-      from: '2026-11-25',
-      to: '2026-11-25',
-    });
+    const runId = await runOn(desk, acc);
     const odd = [
       'say "hi"',
       'back\\slash \\" end\\',
