@@ -42,7 +42,6 @@ function failureText(error: unknown): string {
 }
 
 export class CollectionRunner {
-  private readonly jobs = new Set<Promise<void>>();
   /** Each run in progress here, settled (never rejected) when it is over, however it ended. */
   private readonly runs = new Map<number, Promise<void>>();
 
@@ -60,13 +59,9 @@ export class CollectionRunner {
   async start(actor: Actor, request: CollectionRequest, listener?: CollectionListener): Promise<number> {
     const runId = await startCollection(this.desk, actor, request);
     const listeners = listener ? [...this.listeners, listener] : this.listeners;
-    const job: Promise<void> = this.run(actor, runId, request, listeners)
+    const job = this.run(actor, runId, request, listeners)
       .catch(() => {})
-      .finally(() => {
-        this.jobs.delete(job);
-        this.runs.delete(runId);
-      });
-    this.jobs.add(job);
+      .finally(() => this.runs.delete(runId));
     this.runs.set(runId, job);
     return runId;
   }
@@ -81,7 +76,7 @@ export class CollectionRunner {
 
   /** Resolves when no run is in progress (tests, and a graceful stop). */
   async idle(): Promise<void> {
-    while (this.jobs.size) await Promise.all([...this.jobs]);
+    while (this.runs.size) await Promise.all([...this.runs.values()]);
   }
 
   private async run(
