@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { CollectedPage } from '../domain/services/collection.js';
 import type { CollectedClaim, IncomingOrder } from '../domain/services/intake.js';
 import type { ClaimType } from '../domain/types.js';
-import { DEFAULT_RETRY, type RetryPolicy, requestJson } from './http.js';
+import { backoffMs, DEFAULT_RETRY, type RetryPolicy, requestJson } from './http.js';
 import { type AccountAccess, type Connector, ConnectorError, kstDayStart, type Period } from './types.js';
 
 /** The API version the answers below were written against (the documentation's example version). */
@@ -140,7 +140,7 @@ export function cafe24Connector(policy: RetryPolicy = DEFAULT_RETRY, now = () =>
           unsaved.set(account.id, next);
           return;
         }
-        await policy.sleep(Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt));
+        await policy.sleep(backoffMs(policy, attempt + 1));
       }
     }
   }
@@ -226,7 +226,7 @@ export function cafe24Connector(policy: RetryPolicy = DEFAULT_RETRY, now = () =>
 
   /** One account's credentials while it is collected: a GET with a usable token, renewed at most once a call. */
   function session(account: AccountAccess) {
-    let record = unsaved.get(account.id) ?? account.credentials;
+    let record = account.credentials;
     return async (path: string, query: URLSearchParams): Promise<unknown> => {
       const pending = unsaved.get(account.id);
       if (pending) {

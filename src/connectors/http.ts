@@ -37,13 +37,17 @@ function failureOf(status: number, body: string, retryAfter: number | undefined)
   return new ConnectorError('permanent', message, { status });
 }
 
+/** The wait before retry number `retry` (from 1): doubling from the base, at most the maximum. */
+export function backoffMs(policy: RetryPolicy, retry: number): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+}
+
 /** One JSON request with retries; the parsed body, or a ConnectorError. */
 export async function requestJson(url: string, init: RequestInit, policy: RetryPolicy): Promise<unknown> {
   let last: ConnectorError | null = null;
   for (let attempt = 0; attempt <= policy.retries; attempt++) {
     if (last) {
-      const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-      await policy.sleep(Math.max(last.detail.retryAfterMs ?? 0, backoff));
+      await policy.sleep(Math.max(last.detail.retryAfterMs ?? 0, backoffMs(policy, attempt)));
     }
     let response: Response;
     try {
