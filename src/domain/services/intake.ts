@@ -5,7 +5,7 @@ import { DomainError } from '../errors.js';
 import type { DeskTx, GiftEventRecord, MatchItem, NewOrder, StagedRow } from '../ports.js';
 import { normalizePhone, normalizeZip } from '../rules/contact.js';
 import { type GiftParent, giftOrdersFor } from '../rules/gifts.js';
-import { matchKey } from '../rules/mall-key.js';
+import { mallOrderKey, matchKey } from '../rules/mall-key.js';
 import { packingKey } from '../rules/packing.js';
 import { BEFORE_WMS } from '../rules/stage-rules.js';
 import type { Actor, ClaimType, OrderKind, OrderSource, OrderState } from '../types.js';
@@ -466,7 +466,7 @@ export async function storeCollectedClaims(
   const orders = await tx.orders.lockByMallKeys(claims);
   const byOrderNo = new Map<string, OrderState[]>();
   for (const o of orders) {
-    const key = `${o.channelId}\u0000${o.mallOrderNo}`;
+    const key = mallOrderKey(o);
     const list = byOrderNo.get(key);
     if (list) list.push(o);
     else byOrderNo.set(key, [o]);
@@ -476,7 +476,7 @@ export async function storeCollectedClaims(
   const targeted = new Set<number>();
   let twice = false;
   claims.forEach((claim, i) => {
-    const targets = (byOrderNo.get(`${claim.channelId}\u0000${claim.mallOrderNo}`) ?? []).filter(
+    const targets = (byOrderNo.get(mallOrderKey(claim)) ?? []).filter(
       (o) =>
         (claim.mallLineNo === undefined || o.mallLineNo === claim.mallLineNo) &&
         (visible === undefined || visible(i, o.serial)),
